@@ -1,0 +1,265 @@
+"""Text analysis shared by indexing and querying: one normaliser, two tokenizers.
+
+* ``normalize`` folds full-width to half-width (NFKC, one character at a time), case, and
+  traditional to simplified characters (OpenCC's table, character by character). It never changes
+  the length of a text, so an offset into the normalised text is an offset into the original.
+* ``WordTokenizer`` cuts CJK runs with jieba and keeps numbers and Latin codes whole
+  (``4.65%``, ``s313``); positions count words, offsets are characters.
+* ``CharTokenizer`` indexes every non-space character and every pair of neighbouring non-space
+  characters at the same position. A quoted phrase becomes its pairs at consecutive positions, so
+  it matches exactly the texts that contain it, wherever jieba puts word boundaries.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator, Sequence
+
+from whoosh.analysis import Analyzer, StopFilter, Token, Tokenizer
+
+ANALYSIS_VERSION = 1  # bump when tokens change, so old indexes are rebuilt
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+LATIN = "0-9a-z\u00c0-\u024f"
+TOKEN_RE = re.compile(
+    rf"(?P<cjk>[{CJK}]+)"
+    # a number or code stays one token: 2020, 4.65%, s313, covid-19, 1/2
+    rf"|(?P<code>[{LATIN}]+(?:[.\-_/+&@'][{LATIN}]+)*[%‰]?)"
+    r"|(?P<other>[^\W_]+)"
+)
+# Characters that hide inside text without showing: treated as spaces.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+
+
+@functools.cache
+def _fold_table() -> dict[int, str]:
+    import opencc
+
+    table: dict[int, str] = {}
+    for code in range(0x20, 0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch)
+        if len(folded) != 1:
+            folded = ch
+        lower = folded.lower()
+        if len(lower) == 1:
+            folded = lower
+        if folded.isspace() or ch in INVISIBLE:
+            folded = " "
+        if folded != ch:
+            table[code] = folded
+    # Character-level traditional -> simplified keeps lengths equal (phrase-level would not).
+    cjk = [chr(c) for c in range(0x3400, 0xA000)] + [chr(c) for c in range(0xF900, 0xFB00)]
+    simplified = opencc.OpenCC("t2s").convert("\n".join(cjk)).split("\n")
+    for trad, simp in zip(cjk, simplified, strict=True):
+        if simp != trad and len(simp) == 1:
+            table[ord(trad)] = table.get(ord(simp), simp)
+    return table
+
+
+def normalize(text: str) -> str:
+    """Fold width, case and traditional characters; the result has the same length.
+
+    >>> normalize("ＣＦＬ鄉村振興，４．６５％")
+    'cfl乡村振兴,4.65%'
+    """
+    return text.translate(_fold_table())
+
+
+def squeeze(text: str) -> str:
+    """Normalised text without whitespace: what phrase matching compares."""
+    return "".join(normalize(text).split())
+
+
+_SEGMENTERS: dict[tuple[str, ...], object] = {}
+_SEGMENTER_LOCK = threading.Lock()
+
+
+def segmenter(user_words: Sequence[str] = ()):
+    """A jieba tokenizer with ``user_words`` added; built once per word list and process."""
+    key = tuple(user_words)
+    with _SEGMENTER_LOCK:
+        seg = _SEGMENTERS.get(key)
+        if seg is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            seg = jieba.Tokenizer()
+            seg.initialize()
+            for line in key:
+                parts = normalize(line).split()
+                if parts:
+                    freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+                    seg.add_word(parts[0], freq)
+            _SEGMENTERS[key] = seg
+        return seg
+
+
+class WordTokenizer(Tokenizer):
+    """jieba words for CJK runs, whole tokens for numbers and codes.
+
+    In ``index`` mode a long word also yields the dictionary words inside it at the same
+    position (as jieba's search mode does), so ``振兴`` finds ``乡村振兴`` in the word field.
+
+    >>> [t.text for t in WordTokenizer()("同比增长4.65%，S313")]
+    ['同比', '增长', '4.65%', 's313']
+    """
+
+    def __init__(self, user_words: Sequence[str] = ()):
+        self.user_words = tuple(user_words)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.user_words == self.user_words
+
+    def __hash__(self):
+        return hash(self.user_words)
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs) -> Iterator[Token]:
+        seg = segmenter(self.user_words)
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = normalize(value)
+        pos = start_pos
+        for match in TOKEN_RE.finditer(text):
+            if match.lastgroup != "cjk":
+                yield self._emit(t, match.group(), pos, start_char + match.start(), keeporiginal)
+                pos += 1
+                continue
+            base = start_char + match.start()
+            for word, start, end in seg.tokenize(match.group()):
+                yield self._emit(t, word, pos, base + start, keeporiginal)
+                if mode == "index" and end - start > 2:
+                    for sub, offset in _inner_words(seg, word):
+                        yield self._emit(t, sub, pos, base + start + offset, keeporiginal)
+                pos += 1
+
+    @staticmethod
+    def _emit(t: Token, text: str, pos: int, startchar: int, keeporiginal: bool) -> Token:
+        t.text = text
+        t.stopped = False
+        t.boost = 1.0
+        if keeporiginal:
+            t.original = text
+        if t.positions:
+            t.pos = pos
+        if t.chars:
+            t.startchar = startchar
+            t.endchar = startchar + len(text)
+        return t
+
+
+def _inner_words(seg, word: str) -> Iterator[tuple[str, int]]:
+    for n in (2, 3):
+        for i in range(len(word) - n + 1):
+            sub = word[i:i + n]
+            if sub != word and seg.FREQ.get(sub):
+                yield sub, i
+
+
+class CharTokenizer(Tokenizer):
+    """Every non-space character, and each pair of neighbours, at the character's position.
+
+    In ``query`` mode a text gives only its pairs (or its one character), to be matched as a
+    phrase at consecutive positions.
+
+    >>> [(t.text, t.pos) for t in CharTokenizer()("户户 通", positions=True, mode="index")]
+    [('户', 0), ('户户', 0), ('户', 1), ('户通', 1), ('通', 2)]
+    >>> [t.text for t in CharTokenizer()("户户通", mode="query")]
+    ['户户', '户通']
+    """
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __hash__(self):
+        return hash(type(self))
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        text = normalize(value)
+        spots = [(i, ch) for i, ch in enumerate(text) if not ch.isspace()]
+        query = mode == "query"
+        if query and len(spots) == 1:
+            query = False  # one character: its unigram is the query
+        for n, (i, ch) in enumerate(spots):
+            pos = start_pos + n
+            if not query:
+                yield self._emit(t, ch, pos, start_char + i, start_char + i + 1)
+            if n + 1 < len(spots):
+                j, nxt = spots[n + 1]
+                yield self._emit(t, ch + nxt, pos, start_char + i, start_char + j + 1)
+
+    @staticmethod
+    def _emit(t: Token, text: str, pos: int, startchar: int, endchar: int) -> Token:
+        t.text = text
+        t.stopped = False
+        t.boost = 1.0
+        if t.positions:
+            t.pos = pos
+        if t.chars:
+            t.startchar = startchar
+            t.endchar = endchar
+        return t
+
+
+def build_word_analyzer(user_words: Sequence[str], stop_words: Sequence[str]) -> Analyzer:
+    """The word chain for body, headings and title: jieba words minus stop words."""
+    stops = frozenset(normalize(w) for w in stop_words)
+    return WordTokenizer(user_words) | StopFilter(stoplist=stops, minsize=1, renumber=False)
+
+
+def build_char_analyzer() -> Analyzer:
+    """The character chain behind exact phrase search."""
+    return CharTokenizer()
+
+
+def fingerprint(user_words: Sequence[str], stop_words: Sequence[str]) -> str:
+    """Changes whenever the tokens an index holds would change."""
+    h = hashlib.sha1(f"v{ANALYSIS_VERSION}".encode())
+    for word in (*user_words, "\0", *stop_words):
+        h.update(word.encode() + b"\n")
+    return h.hexdigest()[:16]
+
+
+def word_terms(analyzer: Analyzer, text: str) -> list[str]:
+    """The word-field terms of a query text, in order."""
+    return [t.text for t in analyzer(text, mode="query")]
+
+
+def phrase_terms(text: str) -> list[str]:
+    """The character-field terms of a quoted phrase, at consecutive positions."""
+    return [t.text for t in CharTokenizer()(text, mode="query")]
+
+
+def warm_up(user_words: Sequence[str]) -> None:
+    """Load the fold table and jieba's dictionary now (before gunicorn forks its workers)."""
+    _fold_table()
+    segmenter(user_words)
+
+
+def explain(text: str, user_words: Sequence[str], stop_words: Sequence[str]) -> dict:
+    """How ``text`` is cut for each searchable field, in index and in query mode."""
+    chains = {
+        "body": ("jieba words, stop words removed; also title and headings",
+                 build_word_analyzer(user_words, stop_words)),
+        "chars": ("characters and character pairs, for exact phrases", build_char_analyzer()),
+    }
+    fields = {}
+    for name, (description, analyzer) in chains.items():
+        fields[name] = {"description": description}
+        for mode in ("index", "query"):
+            fields[name][mode] = [
+                {"text": t.text, "position": t.pos, "start": t.startchar, "end": t.endchar}
+                for t in analyzer(text, positions=True, chars=True, mode=mode)
+            ]
+    return {"text": text, "normalized": normalize(text), "fields": fields}

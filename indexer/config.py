@@ -1,0 +1,173 @@
+"""Settings: every key once, with its default and help; load and validate a YAML file.
+
+Precedence: shipped defaults < YAML file (``--config`` or ``REPORT_SEARCH_CONFIG``) < command-line
+flags. Relative paths in a YAML file are relative to that file's folder; the shipped defaults are
+relative to the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+ENV_VAR = "REPORT_SEARCH_CONFIG"
+
+
+def _data_lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a shipped data file."""
+    text = resources.files("indexer").joinpath("data", name).read_text("utf-8")
+    return [s for line in text.splitlines() if (s := line.strip()) and not s.startswith("#")]
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _regex_list(value: Any) -> bool:
+    if not _str_list(value):
+        return False
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as e:
+            raise ConfigError(f"bad regular expression {pattern!r}: {e}") from None
+    return True
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    check: Callable[[Any], bool]
+    help: str
+    is_path: bool = False
+
+
+SETTINGS: list[Setting] = [
+    Setting("index.path", "index_data", lambda v: isinstance(v, str) and v != "",
+            "folder that holds the index", is_path=True),
+    Setting("index.folders", ["seeds"], _str_list,
+            "folders indexed by `report-search index` with no paths", is_path=True),
+    Setting("index.extensions", [".txt", ".md"], _str_list, "file endings that are read"),
+    Setting("index.lock_timeout", 30, lambda v: isinstance(v, (int, float)) and v >= 0,
+            "seconds a second writer waits for the first before giving up"),
+    Setting("index.max_file_mb", 50, _positive_int, "larger files are reported and skipped"),
+    Setting("cleaning.boilerplate", _data_lines("boilerplate.txt"), _regex_list,
+            "regular expressions; a line they match (searched) is dropped as website boilerplate"),
+    Setting("cleaning.extra_boilerplate", [], _regex_list, "more patterns, added to the above"),
+    Setting("cleaning.boilerplate_max_line", 160, _positive_int,
+            "lines longer than this are never treated as boilerplate"),
+    Setting("analysis.user_words", _data_lines("userdict.txt"), _str_list,
+            "domain words jieba must keep whole (jieba dictionary line format also accepted)"),
+    Setting("analysis.extra_user_words", [], _str_list, "more words, added to the above"),
+    Setting("analysis.stop_words", _data_lines("stopwords.txt"), _str_list,
+            "words left out of the word fields (phrase search still finds them)"),
+    Setting("analysis.extra_stop_words", [], _str_list, "more stop words, added to the above"),
+    Setting("search.page_size", 10, _positive_int, "results per page by default"),
+    Setting("search.max_page_size", 100, _positive_int, "largest page size a client may ask for"),
+    Setting("search.max_page", 1000, _positive_int, "deepest page a client may ask for"),
+    Setting("search.max_query_length", 1000, _positive_int, "longest query, in characters"),
+    Setting("server.host", "127.0.0.1", lambda v: isinstance(v, str) and v != "", "address"),
+    Setting("server.port", 8000, lambda v: _positive_int(v) and v < 65536, "TCP port"),
+    Setting("server.workers", 3, _positive_int, "gunicorn worker processes"),
+    Setting("server.admin_token", None, lambda v: v is None or (isinstance(v, str) and len(v) >= 8),
+            "bearer token for POST /api/index (at least 8 characters); unset disables it"),
+]
+BY_KEY = {s.key: s for s in SETTINGS}
+
+
+class Settings:
+    """Validated settings; read with ``settings["index.path"]``."""
+
+    def __init__(self, values: dict[str, Any], source: str):
+        self._values = values
+        self.source = source
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def replace(self, **overrides: Any) -> Settings:
+        """A copy with some keys replaced (dotted keys written with ``__``: index__path=...)."""
+        values = dict(self._values)
+        for name, value in overrides.items():
+            key = name.replace("__", ".")
+            if key not in BY_KEY:
+                raise ConfigError(f"Invalid setting '{key}'")
+            values[key] = value
+        return Settings(values, self.source)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def boilerplate_patterns(self) -> list[str]:
+        return self["cleaning.boilerplate"] + self["cleaning.extra_boilerplate"]
+
+    def user_words(self) -> list[str]:
+        return self["analysis.user_words"] + self["analysis.extra_user_words"]
+
+    def stop_words(self) -> list[str]:
+        return self["analysis.stop_words"] + self["analysis.extra_stop_words"]
+
+
+def _flatten(data: dict, prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and key not in BY_KEY:
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = value
+    return flat
+
+
+def load_settings(path: str | os.PathLike | None = None) -> Settings:
+    """Defaults, overridden by the YAML file at ``path`` (or ``$REPORT_SEARCH_CONFIG``)."""
+    if path is None:
+        path = os.environ.get(ENV_VAR) or None
+    values = {s.key: s.default for s in SETTINGS}
+    if path is None:
+        return Settings(values, "defaults")
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text("utf-8")) or {}
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {path}: {e.strerror}") from None
+    except yaml.YAMLError as e:
+        raise ConfigError(f"config file {path} is not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of settings")
+    for key, value in _flatten(data).items():
+        setting = BY_KEY.get(key)
+        if setting is None:
+            known = ", ".join(sorted(BY_KEY))
+            raise ConfigError(f"Invalid setting '{key}' in {path}; known settings: {known}")
+        if not setting.check(value):
+            raise ConfigError(
+                f"Invalid value for '{key}' in {path}: {value!r} ({setting.help}; "
+                f"default {setting.default!r})"
+                if not isinstance(setting.default, list)
+                else f"Invalid value for '{key}' in {path}: expected a list of strings"
+            )
+        if setting.is_path:
+            value = _resolve(value, path.parent)
+        values[key] = value
+    return Settings(values, str(path))
+
+
+def _resolve(value: str | list[str], base: Path) -> str | list[str]:
+    if isinstance(value, list):
+        return [str(base / v) for v in value]
+    return str(base / value)

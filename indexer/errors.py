@@ -1,0 +1,33 @@
+"""Domain errors. Each has a stable snake_case ``code`` and a message meant for a user."""
+
+
+class ReportSearchError(Exception):
+    code = "error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(ReportSearchError):
+    code = "invalid_config"
+
+
+class IndexNotFoundError(ReportSearchError):
+    code = "index_not_found"
+
+
+class IndexBusyError(ReportSearchError):
+    code = "index_busy"
+
+
+class QueryError(ReportSearchError):
+    code = "invalid_query"
+
+
+class DocumentNotFoundError(ReportSearchError):
+    code = "document_not_found"
+
+
+class UnreadableFileError(ReportSearchError):
+    code = "unreadable_file"

@@ -1,0 +1,70 @@
+"""Where a query's words and phrases stand in a paragraph, and the snippet that shows them.
+
+Matching is done on normalised text with whitespace squeezed out (as phrase search does), and
+every span is mapped back to offsets in the original text, so a highlight never splits a
+character or drifts when the text has spaces, line breaks or full-width characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from markupsafe import Markup, escape
+
+from .analysis import normalize, squeeze
+
+
+def find_spans(text: str, needles: Iterable[str]) -> list[list[int]]:
+    """Sorted, merged [start, end) offsets in ``text`` of every needle (already squeezed).
+
+    >>> find_spans("户户 通工程和户户通", ["户户通"])
+    [[0, 4], [7, 10]]
+    """
+    norm = normalize(text)
+    where = [i for i, c in enumerate(norm) if not c.isspace()]
+    squeezed = "".join(norm[i] for i in where)
+    spans = []
+    for needle in {n for n in needles if n}:
+        start = squeezed.find(needle)
+        while start >= 0:
+            spans.append((where[start], where[start + len(needle) - 1] + 1))
+            start = squeezed.find(needle, start + 1)
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return merged
+
+
+def needles_for(texts: Iterable[str]) -> list[str]:
+    return [s for t in texts if (s := squeeze(t))]
+
+
+def mark(text: str, spans: list[list[int]]) -> Markup:
+    """``text`` HTML-escaped, with each span wrapped in <mark>."""
+    out, last = [], 0
+    for start, end in spans:
+        out.append(escape(text[last:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def snippet(text: str, spans: list[list[int]], width: int = 160) -> Markup:
+    """A window of about ``width`` characters around the densest run of highlights."""
+    if len(text) <= width:
+        return mark(text, spans)
+    best, best_count = 0, -1
+    for i, (start, _) in enumerate(spans):
+        count = sum(1 for s, _ in spans[i:] if s < start + width)
+        if count > best_count:
+            best, best_count = i, count
+    begin = max(0, spans[best][0] - width // 5) if spans else 0
+    begin = min(begin, len(text) - width)
+    end = begin + width
+    inside = [[max(s, begin) - begin, min(e, end) - begin] for s, e in spans if e > begin and s < end]
+    body = mark(text[begin:end], inside)
+    return (Markup("…") if begin else Markup("")) + body + (Markup("…") if end < len(text) else "")

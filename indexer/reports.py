@@ -1,0 +1,287 @@
+"""Report text -> Report(title, years, blocks): cleaning, re-flow and the heading outline.
+
+Pure text work: no files, no index. A *block* is a paragraph of the cleaned report; a heading is
+a block too (``level`` set), so an exact phrase in a heading is found like any other.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+# Ends a paragraph wherever it stands.
+STRONG_END = set("。！？!?…")
+# Ends a paragraph unless the line is a full hard-wrapped line.
+WEAK_END = set("；;：:”’」』")
+# A line starting with these continues the previous one (a break inside a sentence).
+CONTINUES = set("，,、。；;：:！!？?）)」』”’》")
+
+# (pattern, rank, level); rank orders nesting, level is what the outline reports.
+HEADING_STYLES = [
+    (re.compile(rf"^第[{CN_NUM}\d]+(?:部分|章|篇)"), 0, 1),
+    (re.compile(rf"^[{CN_NUM}]+(?:、|[.．](?!\d))"), 1, 1),
+    (re.compile(rf"^[（(][{CN_NUM}]+[）)]"), 2, 2),
+    (re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))"), 3, 3),
+    (re.compile(r"^[（(]\d{1,2}[）)]"), 4, 3),
+]
+PLAIN_HEADING_RANK = 1  # an unnumbered short line between sections ("下一步工作安排")
+HEADING_MAX = 60  # a numbered line longer than this is a heading only up to its first sentence
+
+TITLE_WORDS = re.compile(r"总结|报告|要点|计划|打算|规划|安排|意见|方案|讲话|述职|汇报|纲要|决议")
+YEAR_RE = re.compile(r"(?<!\d)(19[4-9]\d|20[0-9]\d)(?!\d)")
+SENTENCE_END_RE = re.compile(r"[。！？!?]")
+
+
+@dataclass
+class Block:
+    number: int  # 1-based, in document order; headings count
+    text: str  # as in the file, re-flowed, boilerplate gone
+    start: int  # offsets into Report.text
+    end: int
+    section_path: tuple[str, ...]  # headings from level 1 down (a heading includes itself)
+    section_no: str  # "2.1.3": position among siblings at each level
+    level: int | None = None  # heading level 1-3; None for a body paragraph
+
+    @property
+    def is_heading(self) -> bool:
+        return self.level is not None
+
+
+@dataclass
+class Report:
+    title: str
+    title_source: str  # "text", "file name" or "first sentence"
+    years: list[int]
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The cleaned report: one block a line."""
+        return "\n".join(b.text for b in self.blocks)
+
+    @property
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if b.is_heading]
+
+    @property
+    def paragraphs(self) -> list[Block]:
+        return [b for b in self.blocks if not b.is_heading]
+
+
+class Cleaner:
+    """Drops boilerplate lines: a pattern found in a line no longer than ``max_line``."""
+
+    def __init__(self, patterns: Sequence[str], max_line: int = 160):
+        self.patterns = [re.compile(p) for p in patterns]
+        self.max_line = max_line
+
+    def is_boilerplate(self, line: str) -> bool:
+        return len(line) <= self.max_line and any(p.search(line) for p in self.patterns)
+
+
+def display_width(text: str) -> int:
+    # Ambiguous-width characters (“”、…) are wide in Chinese text.
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in text)
+
+
+def heading_style(text: str) -> tuple[int, int] | None:
+    """(rank, level) when ``text`` starts like a numbered heading."""
+    for pattern, rank, level in HEADING_STYLES:
+        if pattern.match(text):
+            return rank, level
+    return None
+
+
+def split_heading(text: str) -> tuple[str, str] | None:
+    """A numbered paragraph -> (heading, rest of the paragraph), or None if it is no heading.
+
+    >>> split_heading("（一）众志成城，疫情防控成效显著。一是强化组织领导。")
+    ('（一）众志成城，疫情防控成效显著。', '一是强化组织领导。')
+    """
+    if heading_style(text) is None:
+        return None
+    if len(text) <= HEADING_MAX:
+        end = SENTENCE_END_RE.search(text)
+        if end is None or end.end() == len(text):
+            return text, ""
+    end = SENTENCE_END_RE.search(text, 0, HEADING_MAX + 1)
+    if end is None:
+        return None  # a long numbered item, not a heading
+    return text[: end.end()], text[end.end():].strip()
+
+
+def _is_plain_heading(text: str) -> bool:
+    return (
+        len(text) <= 20
+        and re.search(f"[{CN_NUM}\u4e00-\u9fff]", text) is not None
+        and not any(unicodedata.category(c).startswith("P") for c in text)
+    )
+
+
+def _clean_lines(raw: str, cleaner: Cleaner) -> list[str]:
+    """Trimmed lines, boilerplate turned into blank lines (which end a paragraph)."""
+    lines = []
+    for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = line.strip().strip("\u3000\ufeff").strip()
+        lines.append("" if line and cleaner.is_boilerplate(line) else line)
+    return lines
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width of a hard-wrapped document's full lines, or None if it is not wrapped."""
+    open_lines = [
+        display_width(s) for s in lines if s and s[-1] not in STRONG_END and display_width(s) >= 30
+    ]
+    if len(open_lines) < 5 or len(open_lines) < 0.3 * sum(1 for s in lines if s):
+        return None
+    open_lines.sort()
+    return open_lines[int(len(open_lines) * 0.75)]
+
+
+def _joins(prev: str, nxt: str, wrap: int | None) -> bool:
+    """Does line ``nxt`` continue the paragraph that line ``prev`` ends?"""
+    if not nxt or heading_style(nxt):
+        return False
+    style = heading_style(prev)
+    if style and len(prev) <= HEADING_MAX and prev[-1] not in "，,、":
+        return False
+    if nxt[0] in CONTINUES:
+        return True
+    if prev[-1] in STRONG_END:
+        return False
+    width = display_width(prev)
+    if wrap and width >= wrap - 8:
+        return True
+    if prev[-1] in WEAK_END:
+        return False
+    return width >= 60 and not style  # a long line cut mid-sentence
+
+
+def _glue(a: str, b: str) -> str:
+    # A space survives only between two Latin letters or digits ("CFL" + "信息" -> "CFL信息").
+    if a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def reflow(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines into paragraphs."""
+    wrap = _wrap_width(lines)
+    paragraphs: list[str] = []
+    current = ""
+    for i, line in enumerate(lines):
+        if not line:
+            if current:
+                paragraphs.append(current)
+            current = ""
+            continue
+        current = _glue(current, line) if current else line
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if not _joins(line, nxt, wrap):
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _find_title(paragraphs: list[str]) -> int | None:
+    """Index of the title among the first paragraphs, or None."""
+    window = []
+    for i, text in enumerate(paragraphs[:12]):
+        if heading_style(text) or len(text) > 80:
+            break
+        window.append(i)
+    for i in window:
+        text = paragraphs[i]
+        if (
+            TITLE_WORDS.search(text)
+            and len(text) <= 60
+            and not text.startswith(("——", "—", "（", "("))
+            and not SENTENCE_END_RE.search(text)
+            and text[-1] not in "：:"
+        ):
+            return i
+    if window and window[0] == 0:
+        first = paragraphs[0]
+        if len(first) <= 40 and not SENTENCE_END_RE.search(first) and first[-1] not in "：:，,":
+            return 0
+    return None
+
+
+def _title_from_name(name: str) -> str | None:
+    parts = re.split(r"[_\s]+", name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    while parts and not re.search(r"[\u4e00-\u9fff]", parts[0]):
+        parts.pop(0)
+    return " ".join(parts) or None
+
+
+def _years(*texts: str) -> list[int]:
+    for text in texts:
+        found = sorted({int(y) for y in YEAR_RE.findall(text)})
+        if found:
+            return found
+    return []
+
+
+def parse_report(raw: str, name: str = "", cleaner: Cleaner | None = None) -> Report:
+    """Parse one report's text. ``name`` (the file name) is the fallback for the title."""
+    cleaner = cleaner or Cleaner([])
+    paragraphs = reflow(_clean_lines(raw, cleaner))
+
+    title_at = _find_title(paragraphs)
+    if title_at is not None:
+        title, source = paragraphs.pop(title_at), "text"
+    elif title := _title_from_name(name):
+        source = "file name"
+    else:
+        first = paragraphs[0] if paragraphs else (name or "untitled")
+        end = SENTENCE_END_RE.search(first)
+        title = first[: end.start()] if end else first
+        title, source = (title[:30] + "…" if len(title) > 30 else title), "first sentence"
+
+    report = Report(title=title, title_source=source, years=[])
+    stack: list[tuple[int, str, int]] = []  # (rank, heading text, sibling ordinal)
+    counts: dict[tuple[str, ...], int] = {}  # children seen under each path
+    offset = 0
+
+    def add(text: str, level: int | None) -> None:
+        nonlocal offset
+        path = tuple(h for _, h, _ in stack)
+        number = ".".join(str(o) for _, _, o in stack)
+        report.blocks.append(
+            Block(len(report.blocks) + 1, text, offset, offset + len(text), path, number, level)
+        )
+        offset += len(text) + 1
+
+    def push(rank: int, text: str) -> None:
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        parent = tuple(h for _, h, _ in stack)
+        counts[parent] = counts.get(parent, 0) + 1
+        stack.append((rank, text, counts[parent]))
+
+    seen_heading = False
+    for text in paragraphs:
+        split = split_heading(text)
+        if split:
+            heading, rest = split
+            rank, level = heading_style(heading)
+            push(rank, heading)
+            add(heading, level)
+            if rest:
+                add(rest, None)
+            seen_heading = True
+        elif seen_heading and _is_plain_heading(text):
+            push(PLAIN_HEADING_RANK, text)
+            add(text, 1)
+        else:
+            add(text, None)
+
+    level1 = " ".join(b.text for b in report.blocks if b.level == 1)
+    first_body = next((b.text for b in report.paragraphs), "")
+    report.years = _years(title, name, level1, first_body[:200])
+    return report

@@ -1,0 +1,274 @@
+"""The only code that reads the index: a parsed query -> SearchPage (results, facets, total)."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from . import schema as f
+from . import store
+from .analysis import phrase_terms, word_terms
+from .config import Settings
+from .errors import DocumentNotFoundError, QueryError
+from .highlight import find_spans, needles_for, snippet
+from .query import Clause, ParsedQuery, parse_query
+
+CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
+PROXIMITY_BOOST = 2.0  # unquoted words near each other in the body
+PROXIMITY_SLOP = 3
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    title: str
+    section_path: list[str]
+    paragraph: int
+    score: float
+    text: str
+    snippet_html: str
+    highlights: list[list[int]]
+
+
+@dataclass
+class SearchPage:
+    query: str
+    total: int
+    page: int
+    size: int
+    took_ms: float
+    results: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def _char_query(text: str, boost: float = 1.0) -> wq.Query | None:
+    terms = phrase_terms(text)
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return wq.Term(f.CHARS, terms[0], boost=boost)
+    return wq.Phrase(f.CHARS, terms, boost=boost)
+
+
+class QueryPlan:
+    """A parsed query turned into Whoosh queries, plus what to highlight."""
+
+    def __init__(self, parsed: ParsedQuery, analyzer):
+        self.analyzer = analyzer
+        self.needles: list[str] = []
+        self.words: list[str] = []
+        groups = [q for g in parsed.groups if (q := self._group(g)) is not None]
+        self.required: wq.Query | None = wq.And(groups) if groups else None
+        excluded = [q for c in parsed.excluded if (q := self._clause(c, track=False)) is not None]
+        self.excluded = wq.Or(excluded) if excluded else None
+        self.filters = [q for name, values in parsed.filters.items()
+                        if (q := self._filter(name, values)) is not None]
+
+    def _group(self, clauses: list[Clause]) -> wq.Query | None:
+        queries = [q for c in clauses if (q := self._clause(c)) is not None]
+        if not queries:
+            return None
+        return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+    def _clause(self, clause: Clause, track: bool = True) -> wq.Query | None:
+        words = [] if clause.phrase else word_terms(self.analyzer, clause.text)
+        if not words:  # a phrase, or only stop words / symbols: match the characters exactly
+            if track:
+                self.needles += needles_for([clause.text])
+            return _char_query(clause.text)
+        if track:
+            self.needles += needles_for(words)
+            self.words += words
+        parts = [
+            wq.Or([
+                wq.Term(f.BODY, w),
+                wq.Term(f.HEADING_WORDS, w),
+                *filter(None, [_char_query(w, CHAR_WEIGHT)]),
+            ])
+            for w in words
+        ]
+        return parts[0] if len(parts) == 1 else wq.And(parts)
+
+    def _filter(self, name: str, values: list[str]) -> wq.Query | None:
+        if name == "doc":
+            return wq.Or([wq.Term(f.DOC_ID, v) for v in values])
+        if name == "year":
+            return wq.Or([wq.Term(f.YEARS, v.strip()) for v in values])
+        options = []
+        for value in values:  # section: the exact top-level heading, or words in any heading
+            options.append(wq.Term(f.SECTION, value))
+            words = word_terms(self.analyzer, value)
+            if words:
+                options.append(wq.And([wq.Term(f.HEADING_WORDS, w) for w in words]))
+        return wq.Or(options)
+
+    def scoring_query(self) -> wq.Query:
+        base = self.required if self.required is not None else wq.Every()
+        if self.excluded is not None:
+            base = wq.AndNot(base, self.excluded)
+        boosts = [wq.Term(f.TITLE_WORDS, w) for w in dict.fromkeys(self.words)]
+        if len(self.words) > 1:
+            boosts.append(wq.Phrase(f.BODY, self.words, slop=PROXIMITY_SLOP,
+                                    boost=PROXIMITY_BOOST))
+        return wq.AndMaybe(base, wq.Or(boosts)) if boosts else base
+
+    def filter_query(self, extra: list[wq.Query]) -> wq.Query:
+        return wq.And([wq.Term(f.KIND, f.KIND_PARA), *self.filters, *extra])
+
+
+class IndexReader:
+    """An open index with the searcher kept fresh: call ``refresh()`` before each use."""
+
+    def __init__(self, settings: Settings, root: str | os.PathLike | None = None):
+        self.settings = settings
+        self.root = Path(root or settings["index.path"])
+        self._generation = None
+        self._searcher = None
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Reopen if the index changed since last time; True when it did."""
+        gen = store.generation(self.root)
+        if gen == self._generation and self._searcher is not None:
+            return False
+        ix = store.open_index(self.root)
+        old = self._searcher
+        self._searcher = ix.searcher()
+        self._analyzer = ix.schema[f.BODY].analyzer
+        self._generation = gen
+        self._titles = None
+        if old is not None:
+            old.close()
+        return True
+
+    @property
+    def generation(self) -> str:
+        return self._generation
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    def _doc_records(self) -> list[dict]:
+        return sorted(self._searcher.documents(**{f.KIND: f.KIND_DOC}), key=lambda d: d[f.PATH])
+
+    def titles(self) -> dict[str, str]:
+        if self._titles is None:
+            self._titles = {d[f.DOC_ID]: d[f.TITLE] for d in self._doc_records()}
+        return self._titles
+
+    def search(self, text: str, page: int = 1, size: int | None = None,
+               doc: list[str] | None = None, year: list[str] | None = None,
+               section: list[str] | None = None) -> SearchPage:
+        """One page of paragraphs for ``text``; ``doc``/``year``/``section`` narrow it."""
+        started = time.perf_counter()
+        size = size or self.settings["search.page_size"]
+        if len(text) > self.settings["search.max_query_length"]:
+            raise QueryError(
+                f"query is {len(text)} characters long; the limit is "
+                f"{self.settings['search.max_query_length']} (search.max_query_length)"
+            )
+        parsed = parse_query(text)
+        for name, values in (("doc", doc), ("year", year), ("section", section)):
+            if values:
+                parsed.filters.setdefault(name, []).extend(values)
+        result = SearchPage(query=text, total=0, page=page, size=size, took_ms=0.0)
+        if not parsed.groups and not parsed.excluded and not parsed.filters:
+            result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+            return result
+        plan = QueryPlan(parsed, self._analyzer)
+        facets = {
+            "doc": sorting.FieldFacet(f.DOC_ID, maptype=sorting.Count),
+            "year": sorting.FieldFacet(f.YEARS, allow_overlap=True, maptype=sorting.Count),
+            "section": sorting.FieldFacet(f.SECTION, maptype=sorting.Count),
+        }
+        hits = self._searcher.search(
+            plan.scoring_query(), limit=page * size, filter=plan.filter_query([]),
+            groupedby=facets, terms=False,
+        )
+        result.total = len(hits)
+        titles = self.titles()
+        for hit in hits[(page - 1) * size: page * size]:
+            text_ = hit[f.TEXT]
+            spans = find_spans(text_, plan.needles)
+            result.results.append(Hit(
+                doc_id=hit[f.DOC_ID], title=hit[f.TITLE], section_path=hit[f.SECTION_PATH],
+                paragraph=hit[f.PARAGRAPH], score=round(hit.score, 4), text=text_,
+                snippet_html=str(snippet(text_, spans)), highlights=spans,
+            ))
+        result.facets = {
+            "doc": _facet(hits.groups("doc"), titles),
+            "year": _facet(hits.groups("year")),
+            "section": _facet(hits.groups("section")),
+        }
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def documents(self) -> list[dict]:
+        return [_doc_summary(d) for d in self._doc_records()]
+
+    def document(self, doc_id: str) -> dict:
+        """Metadata, outline and every paragraph of one document."""
+        records = list(self._searcher.documents(**{f.DOC_ID: doc_id}))
+        meta = next((r for r in records if r[f.KIND] == f.KIND_DOC), None)
+        if meta is None:
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        paras = sorted((r for r in records if r[f.KIND] == f.KIND_PARA),
+                       key=lambda r: r[f.PARAGRAPH])
+        out = _doc_summary(meta)
+        out["sections"] = [
+            {"paragraph": n, "level": level, "number": no, "heading": text}
+            for n, level, no, text in meta[f.OUTLINE]
+        ]
+        out["paragraphs"] = [
+            {"paragraph": r[f.PARAGRAPH], "text": r[f.TEXT], "section_path": r[f.SECTION_PATH],
+             "section_number": r[f.SECTION_NO], "level": r[f.LEVEL], "start": r[f.START],
+             "end": r[f.END]}
+            for r in paras
+        ]
+        return out
+
+    def _count(self, kind: str) -> int:
+        # A search, not doc_frequency: that would still count deleted records.
+        return len(self._searcher.search(wq.Term(f.KIND, kind), limit=1, scored=False))
+
+    def status(self) -> dict:
+        gen_dir = store.current_dir(self.root)
+        meta = store.read_meta(gen_dir)
+        return {
+            "index": str(self.root.absolute()),
+            "documents": self._count(f.KIND_DOC),
+            "paragraphs": self._count(f.KIND_PARA),
+            "size_bytes": sum(p.stat().st_size for p in gen_dir.iterdir() if p.is_file()),
+            "schema_version": meta.get("schema_version"),
+            "generation": self._generation,
+            "created_at": meta.get("created_at"),
+            "updated_at": meta.get("updated_at"),
+        }
+
+
+def _facet(counts: dict, labels: dict[str, str] | None = None) -> list[dict]:
+    items = [
+        {"value": value, "label": (labels or {}).get(value, value), "count": count}
+        for value, count in counts.items() if value not in ("", None)
+    ]
+    return sorted(items, key=lambda x: (-x["count"], x["label"]))
+
+
+def _doc_summary(record: dict) -> dict:
+    years = [int(y) for y in record[f.YEARS].split(",") if y]
+    return {
+        "doc_id": record[f.DOC_ID], "title": record[f.TITLE], "years": years,
+        "path": record[f.PATH], "paragraph_count": record[f.PARAGRAPH_COUNT],
+        "indexed_at": record[f.INDEXED_AT], "content_hash": record[f.CONTENT_HASH],
+        "size": record[f.SIZE],
+    }

@@ -1,0 +1,88 @@
+"""Finding report files and decoding them.
+
+Decoding is a strict try-chain (UTF-8 with or without BOM, UTF-16 with BOM, then GB18030, which
+includes GBK) rather than a statistical detector: the issue names exactly these encodings, a
+strict decode either succeeds or fails (no silent mojibake), and it costs one pass per attempt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .errors import UnreadableFileError
+
+ENCODINGS = ("utf-8", "gb18030")
+
+
+def find_files(paths: Iterable[str | os.PathLike], extensions: Iterable[str]) -> Iterator[Path]:
+    """Files with one of ``extensions`` under ``paths`` (files or folders, recursively), sorted.
+
+    A path that does not exist is yielded as it is, so the caller reports it by name.
+    """
+    exts = tuple(e.lower() for e in extensions)
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found = (
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in exts and not p.name.startswith(".")
+            )
+            yield from sorted(found)
+        else:
+            yield path
+
+
+def doc_id_for(path: str | os.PathLike) -> str:
+    """A stable id for a file: derived from its absolute path, URL-safe."""
+    resolved = os.path.abspath(path)
+    return hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise UnreadableFileError(
+                f"{path}: {size / 1e6:.1f} MB is larger than index.max_file_mb "
+                f"({max_bytes / 1e6:.0f} MB)"
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UnreadableFileError(f"{path}: is a folder") from None
+    except OSError as e:
+        raise UnreadableFileError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def decode(data: bytes, name: str = "") -> str:
+    """Text of a report file, or UnreadableFileError naming the file and why."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        encodings: tuple[str, ...] = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        if b"\x00" in data:
+            raise UnreadableFileError(f"{name}: binary file (contains NUL bytes), not a report")
+        encodings = ENCODINGS
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    else:
+        raise UnreadableFileError(f"{name}: not UTF-8 or GB18030/GBK text")
+    controls = sum(1 for c in text if not c.isprintable() and c not in "\n\r\t\f\v")
+    if controls > max(8, len(text) // 100):
+        raise UnreadableFileError(f"{name}: binary file (control characters), not a report")
+    if not text.strip():
+        raise UnreadableFileError(f"{name}: empty file, nothing to index")
+    return text
