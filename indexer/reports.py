@@ -141,8 +141,8 @@ def _wrap_width(lines: list[str]) -> int | None:
     return open_lines[int(len(open_lines) * 0.75)]
 
 
-def _joins(prev: str, nxt: str, wrap: int | None) -> bool:
-    """Does line ``nxt`` continue the paragraph that line ``prev`` ends?"""
+def _joins(prev: str, nxt: str, after: str, wrap: int | None) -> bool:
+    """Does line ``nxt`` continue the paragraph that line ``prev`` ends? (``after`` follows it.)"""
     if not nxt or heading_style(nxt):
         return False
     style = heading_style(prev)
@@ -157,6 +157,8 @@ def _joins(prev: str, nxt: str, wrap: int | None) -> bool:
         return True
     if prev[-1] in WEAK_END:
         return False
+    if after and after[0] in CONTINUES:
+        return True  # a link's text on a line of its own: "…所作的" / "政府工作报告" / "。会议…"
     return width >= 60 and not style  # a long line cut mid-sentence
 
 
@@ -180,7 +182,8 @@ def reflow(lines: list[str]) -> list[str]:
             continue
         current = _glue(current, line) if current else line
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if not _joins(line, nxt, wrap):
+        after = lines[i + 2] if i + 2 < len(lines) else ""
+        if not _joins(line, nxt, after, wrap):
             paragraphs.append(current)
             current = ""
     if current:

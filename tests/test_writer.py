@@ -1,0 +1,168 @@
+"""Writing the index: incremental runs, bad files, one writer at a time, schema versions."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from indexer import store
+from indexer.errors import IndexBusyError
+from indexer.search import IndexReader
+from indexer.writer import index_reports
+
+NEW_REPORT = "某镇2023年工作总结\n一、招商引资\n今年引进独角兽企业一家，总投资9.9亿元。\n"
+
+
+def counts(settings):
+    reader = IndexReader(settings)
+    try:
+        info = reader.status()
+        return info["documents"], info["paragraphs"]
+    finally:
+        reader.close()
+
+
+def hits(settings, query):
+    reader = IndexReader(settings)
+    try:
+        return reader.search(query, size=1000).total
+    finally:
+        reader.close()
+
+
+def test_index_incremental_add_change_remove(workspace):
+    folder, settings = workspace
+    first = index_reports(settings)
+    assert (first.added, first.rebuilt, first.failed) == (5, True, [])
+    docs, paras = counts(settings)
+    assert docs == 5 and paras == first.paragraphs == 125
+
+    again = index_reports(settings)
+    assert (again.added, again.updated, again.removed, again.skipped) == (0, 0, 0, 5)
+    assert not again.rebuilt and again.generation == first.generation
+
+    (folder / "new.txt").write_text(NEW_REPORT, "utf-8")
+    added = index_reports(settings)
+    assert (added.added, added.skipped) == (1, 5)
+    assert hits(settings, '"独角兽企业"') == 1
+    assert counts(settings) == (6, paras + 2)
+
+    (folder / "new.txt").write_text(NEW_REPORT.replace("独角兽", "专精特新"), "utf-8")
+    changed = index_reports(settings)
+    assert (changed.updated, changed.skipped) == (1, 5)
+    assert hits(settings, '"独角兽企业"') == 0
+    assert hits(settings, '"专精特新企业"') == 1
+    assert counts(settings) == (6, paras + 2)
+
+    (folder / "new.txt").unlink()
+    removed = index_reports(settings)
+    assert (removed.removed, removed.skipped) == (1, 5)
+    assert hits(settings, '"专精特新企业"') == 0
+    assert counts(settings) == (5, paras)
+
+
+def test_index_explicit_paths_do_not_prune_by_default(workspace, tmp_path):
+    folder, settings = workspace
+    index_reports(settings)
+    extra = tmp_path / "extra.txt"
+    extra.write_text(NEW_REPORT, "utf-8")
+    summary = index_reports(settings, [extra])
+    assert (summary.added, summary.removed) == (1, 0)
+    assert counts(settings)[0] == 6
+    # Back to the configured folders: the extra file still exists, so it stays.
+    assert index_reports(settings).removed == 0
+    extra.unlink()
+    assert index_reports(settings).removed == 1
+
+
+def test_index_bad_files_reported_by_name_rest_indexed(workspace):
+    folder, settings = workspace
+    (folder / "gbk.txt").write_bytes("某镇2020年工作总结\n一、概况\n推进户户通工程建设。".encode("gbk"))
+    (folder / "bom.txt").write_bytes("\ufeff某镇2021年工作要点\n加快数字乡村建设。".encode("utf-8"))
+    (folder / "broken.txt").write_bytes(b"\x81\x20" * 20)
+    (folder / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00" + os.urandom(200))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.md").write_text("\n  \n", "utf-8")
+    (folder / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    summary = index_reports(settings)
+    failed = {os.path.basename(p): reason for p, reason in summary.failed}
+    assert set(failed) == {"broken.txt", "binary.txt", "empty.txt", "blank.md"}
+    assert "binary" in failed["binary.txt"] and "broken.txt" in failed["broken.txt"]
+    assert "not UTF-8 or GB18030" in failed["broken.txt"]
+    assert "empty" in failed["empty.txt"]
+    assert summary.added == 7  # five seeds, GBK and BOM
+    assert hits(settings, '"数字乡村"') == 1
+    assert hits(settings, "year:2020 户户通") >= 1
+
+
+def test_index_schema_version_change_rebuilds(workspace):
+    folder, settings = workspace
+    index_reports(settings)
+    gen_dir = store.current_dir(settings["index.path"])
+    meta = json.loads((gen_dir / "meta.json").read_text())
+    meta["schema_version"] = -1
+    (gen_dir / "meta.json").write_text(json.dumps(meta))
+    summary = index_reports(settings)
+    assert summary.rebuilt and "schema" in summary.rebuild_reason
+    assert summary.added == 5
+    assert counts(settings) == (5, 125)
+
+
+def test_index_settings_change_rebuilds(workspace):
+    folder, settings = workspace
+    index_reports(settings)
+    changed = settings.replace(analysis__extra_user_words=["数字乡村"])
+    summary = index_reports(changed)
+    assert summary.rebuilt and "settings" in summary.rebuild_reason
+
+
+def test_index_rebuild_keeps_two_generations(workspace):
+    folder, settings = workspace
+    for _ in range(3):
+        index_reports(settings, rebuild=True)
+    names = sorted(p.name for p in os.scandir(settings["index.path"]) if p.name.startswith("gen-"))
+    assert names == ["gen-000002", "gen-000003"]
+    assert store.current_dir(settings["index.path"]).name == "gen-000003"
+
+
+def test_index_second_writer_fails_clearly(workspace):
+    folder, settings = workspace
+    index_reports(settings)
+    lock = os.path.join(settings["index.path"], store.LOCK)
+    holder = subprocess.Popen([
+        sys.executable, "-c",
+        "import sys, time, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire(); "
+        "print('held', flush=True); time.sleep(30)", lock,
+    ], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        started = time.monotonic()
+        with pytest.raises(IndexBusyError, match="another indexer is writing"):
+            index_reports(settings.replace(index__lock_timeout=1))
+        assert time.monotonic() - started >= 1
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert index_reports(settings).skipped == 5  # lock released when its holder died
+
+
+def test_index_readers_see_new_state_after_refresh(workspace):
+    folder, settings = workspace
+    index_reports(settings)
+    reader = IndexReader(settings)
+    try:
+        gen = reader.generation
+        (folder / "new.txt").write_text(NEW_REPORT, "utf-8")
+        index_reports(settings)
+        assert reader.search('"独角兽"').total == 0  # still the old snapshot
+        assert reader.refresh() and reader.generation != gen
+        assert reader.search('"独角兽"').total == 1
+        index_reports(settings, rebuild=True)
+        assert reader.refresh()
+        assert reader.search('"独角兽"').total == 1
+    finally:
+        reader.close()
