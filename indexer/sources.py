@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def decode(data: bytes, name: str = "") -> str:
         break
     else:
         raise UnreadableFileError(f"{name}: not UTF-8 or GB18030/GBK text")
-    controls = sum(1 for c in text if not c.isprintable() and c not in "\n\r\t\f\v")
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and not c.isspace())
     if controls > max(8, len(text) // 100):
         raise UnreadableFileError(f"{name}: binary file (control characters), not a report")
     if not text.strip():
