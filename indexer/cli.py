@@ -162,6 +162,29 @@ def analyze(settings, text, as_json):
             click.echo(f"  {mode:5}: {shown or '(none)'}")
 
 
+@main.command()
+@click.option("--host", default=None, help="Address (default: server.host).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="Port (default: server.port).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="gunicorn workers (default: server.workers).")
+@common
+def serve(settings, host, port, workers):
+    """Serve the search page and API with gunicorn."""
+    import os
+
+    bind = f"{host or settings['server.host']}:{port or settings['server.port']}"
+    env = dict(os.environ, REPORT_SEARCH_INDEX=os.path.abspath(settings["index.path"]))
+    if settings.source != "defaults":
+        env["REPORT_SEARCH_CONFIG"] = os.path.abspath(settings.source)
+    # The app is named as a string: the indexer never imports the web layer.
+    # --preload builds it once (jieba's dictionary included) before the workers fork.
+    args = [sys.executable, "-m", "gunicorn", "--preload", "--bind", bind,
+            "--workers", str(workers or settings["server.workers"]), "webui:create_app()"]
+    click.echo(f"serving on http://{bind}/", err=True)
+    os.execvpe(sys.executable, args, env)
+
+
 @main.command("config")
 @common
 def show_config(settings):

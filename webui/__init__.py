@@ -1,0 +1,36 @@
+"""Flask front end over the indexer: an HTML search page and a JSON API."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from indexer.analysis import warm_up
+from indexer.config import load_settings
+
+INDEX_ENV = "REPORT_SEARCH_INDEX"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """App factory; gunicorn runs ``webui:create_app()``.
+
+    ``test_config`` may carry ``SETTINGS`` (an indexer Settings object) to bypass the YAML file.
+    """
+    app = Flask(__name__)
+    app.config.update(test_config or {})
+    settings = app.config.get("SETTINGS") or load_settings()
+    if os.environ.get(INDEX_ENV) and "SETTINGS" not in app.config:
+        settings = settings.replace(index__path=os.environ[INDEX_ENV])
+    app.config["SETTINGS"] = settings
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False  # keep the documented field order
+    # Load jieba and the fold table once here: with gunicorn --preload, before workers fork.
+    warm_up(settings.user_words())
+
+    from . import api, engine, pages
+
+    engine.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    return app
