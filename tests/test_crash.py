@@ -89,3 +89,34 @@ def test_kill_during_incremental_update(corpus_workspace, delay):
     assert docs == 17
     clean = index_reports(settings.replace(index__path=str(folder.parent / "clean")))
     assert paragraphs == clean.paragraphs
+
+
+def test_search_during_index_runs_never_fails(corpus_workspace):
+    """A reader refreshing and searching in a loop while another process rebuilds and updates."""
+    folder, settings, config = corpus_workspace
+    index_reports(settings)
+    reader = IndexReader(settings)
+    cmd = [sys.executable, "-m", "indexer.cli", "index", "--config", str(config)]
+    writers = [
+        subprocess.Popen([*cmd, "--rebuild"], stdout=subprocess.DEVNULL),
+    ]
+    searches, generations = 0, set()
+    try:
+        for step in range(3):
+            while any(w.poll() is None for w in writers):
+                reader.refresh()
+                generations.add(reader.generation)
+                page = reader.search('"乡村振兴" 发展', size=5)
+                assert page.total >= 1
+                searches += 1
+            assert all(w.returncode == 0 for w in writers)
+            (folder / f"extra_{step}.txt").write_text(
+                f"某镇202{step}年工作总结\n推进乡村振兴发展，第{step}次更新。\n", "utf-8")
+            writers = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL)]
+        for w in writers:
+            w.wait()
+        reader.refresh()
+        assert reader.search('"第2次更新"').total == 1
+    finally:
+        reader.close()
+    assert searches > 20 and len(generations) >= 2
