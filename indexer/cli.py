@@ -66,7 +66,7 @@ def index(settings, paths, rebuild, prune, as_json):
 
     summary = index_reports(settings, list(paths) or None, rebuild=rebuild, prune=prune,
                             progress=_progress)
-    for path, reason in summary.failed:
+    for _path, reason in summary.failed:
         click.echo(f"failed: {reason}", err=True)
     if summary.rebuilt and summary.rebuild_reason not in ("asked for", "no index yet"):
         click.echo(f"rebuilt because {summary.rebuild_reason}", err=True)

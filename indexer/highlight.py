@@ -65,6 +65,7 @@ def snippet(text: str, spans: list[list[int]], width: int = 160) -> Markup:
     begin = max(0, spans[best][0] - width // 5) if spans else 0
     begin = min(begin, len(text) - width)
     end = begin + width
-    inside = [[max(s, begin) - begin, min(e, end) - begin] for s, e in spans if e > begin and s < end]
+    inside = [[max(s, begin) - begin, min(e, end) - begin]
+              for s, e in spans if e > begin and s < end]
     body = mark(text[begin:end], inside)
     return (Markup("…") if begin else Markup("")) + body + (Markup("…") if end < len(text) else "")

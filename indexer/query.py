@@ -1,7 +1,7 @@
 """The query language, parsed without ever failing.
 
     乡村振兴 户户通        both must match (AND)
-    "振兴战略"  “振兴战略”  an exact phrase (ASCII or Chinese quotes; an unclosed quote runs to the end)
+    "振兴战略"  “振兴战略”  an exact phrase (ASCII or Chinese quotes; unclosed: runs to the end)
     疫情 OR 新冠           either (also ``|``)
     -扶贫  -"脱贫攻坚"      must not match
     doc:ID year:2020 section:疫情   filters

@@ -49,7 +49,7 @@ def para_key(doc_id: str, number: int) -> str:
     return f"{doc_id}/{number}"
 
 
-def build_schema(user_words, stop_words) -> Schema:
+def build_schema(user_words, stop_words) -> wf.Schema:
     words = build_word_analyzer(user_words, stop_words)
     return wf.Schema(**{
         KIND: wf.ID(stored=True),

@@ -1,4 +1,4 @@
-"""The only code that writes the index: full rebuilds and incremental updates, one writer at a time."""
+"""The only code that writes the index: rebuilds and incremental updates, one writer at a time."""
 
 from __future__ import annotations
 

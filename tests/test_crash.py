@@ -1,6 +1,5 @@
 """SIGKILL during indexing: the previous index stays searchable and the next run completes."""
 
-import os
 import shutil
 import signal
 import subprocess
@@ -9,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS, SHARED, make_settings
+
 from indexer.search import IndexReader
 from indexer.writer import index_reports
 
