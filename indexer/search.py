@@ -231,8 +231,8 @@ class IndexReader:
         ]
         out["paragraphs"] = [
             {"paragraph": r[f.PARAGRAPH], "text": r[f.TEXT], "section_path": r[f.SECTION_PATH],
-             "section_number": r[f.SECTION_NO], "level": r[f.LEVEL], "start": r[f.START],
-             "end": r[f.END]}
+             "section_number": r.get(f.SECTION_NO, ""), "level": r.get(f.LEVEL),
+             "start": r[f.START], "end": r[f.END]}
             for r in paras
         ]
         return out

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SEEDS
 
+from conftest import ROOT, SEEDS
 from indexer.cli import main
 
 COMMANDS = ["index", "status", "search", "analyze", "config"]

@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, SHARED, make_settings
 
+from conftest import SEEDS, SHARED, make_settings
 from indexer.search import IndexReader
 from indexer.writer import index_reports
 

@@ -28,9 +28,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Load jieba and the fold table once here: with gunicorn --preload, before workers fork.
     warm_up(settings.user_words())
 
-    from . import api, engine, pages
+    from . import api, engine, errors, pages
 
     engine.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     return app

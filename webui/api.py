@@ -1,52 +1,129 @@
-"""JSON API: /api/search and /api/health."""
+"""The JSON API for scripts; the same search the page runs, rendered as JSON (or CSV)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+import csv
+import functools
+import hmac
+import io
+from importlib import resources
 
-from indexer.errors import IndexNotFoundError, QueryError
+import yaml
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from indexer.analysis import explain
+from indexer.errors import ReportSearchError
+from indexer.writer import index_reports
 
 from .engine import get_reader
+from .errors import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+EXPORT_LIMIT = 1000  # rows in one CSV export
 
 
-def error(code: str, message: str, status: int):
-    return jsonify({"error": {"code": code, "message": message}}), status
+class BadParameter(ReportSearchError):
+    code = "invalid_parameter"
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
+@bp.errorhandler(ReportSearchError)
+def domain_error(e: ReportSearchError):
+    return error_response(e.code, e.message)
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise QueryError(f"{name} must be an integer from {low} to {high}")
+        raise BadParameter(f"{name} must be a whole number from {low} to {high}")
     return int(raw)
+
+
+def run_search(size_cap: int | None = None):
+    """Parse the shared search parameters and run the search (used by the page too)."""
+    settings = current_app.config["SETTINGS"]
+    page = int_arg("page", 1, 1, settings["search.max_page"])
+    size = int_arg("size", settings["search.page_size"], 1,
+                   size_cap or settings["search.max_page_size"])
+    return get_reader().search(
+        request.args.get("q", ""), page=page, size=size,
+        doc=request.args.getlist("doc"), year=request.args.getlist("year"),
+        section=request.args.getlist("section"),
+    )
 
 
 @bp.get("/search")
 def search():
+    if request.args.get("format") == "csv":
+        return export_csv()
+    return jsonify(run_search().as_json())
+
+
+def export_csv() -> Response:
+    result = run_search(size_cap=EXPORT_LIMIT)
+    out = io.StringIO()
+    out.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(out)
+    writer.writerow(["rank", "doc_id", "title", "section_path", "paragraph", "score", "text"])
+    first = (result.page - 1) * result.size + 1
+    for rank, hit in enumerate(result.results, first):
+        writer.writerow([rank, hit.doc_id, hit.title, " › ".join(hit.section_path),
+                         hit.paragraph, hit.score, hit.text])
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": "attachment; filename=report-search.csv",
+    })
+
+
+@bp.get("/analyze")
+def analyze():
+    text = request.args.get("text", "")
     settings = current_app.config["SETTINGS"]
-    try:
-        page = _int_arg("page", 1, 1, settings["search.max_page"])
-        size = _int_arg("size", settings["search.page_size"], 1, settings["search.max_page_size"])
-        result = get_reader().search(
-            request.args.get("q", ""), page=page, size=size,
-            doc=request.args.getlist("doc"), year=request.args.getlist("year"),
-            section=request.args.getlist("section"),
-        )
-    except QueryError as e:
-        return error("invalid_parameter", e.message, 400)
-    except IndexNotFoundError as e:
-        return error(e.code, e.message, 503)
-    return jsonify(result.as_json())
+    if len(text) > settings["search.max_query_length"]:
+        raise BadParameter(
+            f"text is longer than {settings['search.max_query_length']} characters")
+    return jsonify(explain(text, settings.user_words(), settings.stop_words()))
+
+
+@bp.get("/documents")
+def documents():
+    return jsonify({"documents": get_reader().documents()})
+
+
+@bp.get("/documents/<doc_id>")
+def document(doc_id: str):
+    return jsonify(get_reader().document(doc_id))
 
 
 @bp.get("/health")
 def health():
-    try:
-        status = get_reader().status()
-    except IndexNotFoundError as e:
-        return error(e.code, e.message, 503)
+    status = get_reader().status()
     return jsonify({"status": "ok", "generation": status["generation"],
                     "documents": status["documents"], "paragraphs": status["paragraphs"]})
+
+
+@bp.post("/index")
+def reindex():
+    token = current_app.config["SETTINGS"]["server.admin_token"]
+    if not token:
+        return error_response("forbidden", "re-indexing over the API is disabled: "
+                              "set server.admin_token in the config file")
+    given = request.headers.get("Authorization", "")
+    if not given.startswith("Bearer "):
+        response = error_response("unauthorized", "send Authorization: Bearer <admin token>")
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    if not hmac.compare_digest(given[len("Bearer "):].encode(), token.encode()):
+        return error_response("forbidden", "wrong admin token")
+    summary = index_reports(current_app.config["SETTINGS"])
+    return jsonify(summary.as_dict())
+
+
+@functools.cache
+def openapi_document() -> dict:
+    return yaml.safe_load(resources.files("webui").joinpath("openapi.yaml").read_text("utf-8"))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
