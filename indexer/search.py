@@ -12,7 +12,7 @@ from whoosh import sorting
 
 from . import schema as f
 from . import store
-from .analysis import phrase_terms, word_terms
+from .analysis import normalize, phrase_terms, word_terms
 from .config import Settings
 from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, needles_for, snippet
@@ -212,6 +212,37 @@ class IndexReader:
         }
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
+
+    def needles(self, text: str) -> list[str]:
+        """What a query highlights (normalised, whitespace-free), for marking a whole document."""
+        return QueryPlan(parse_query(text), self._analyzer).needles
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        """Queries close to ``text`` that do find something (for "did you mean")."""
+        parsed = parse_query(text)
+        candidates: list[str] = []
+        clauses = parsed.positive
+        if any(c.phrase for c in clauses):
+            candidates.append(" ".join(c.text for c in clauses))
+        words = [w for c in clauses if not c.phrase for w in word_terms(self._analyzer, c.text)]
+        corrector = self._searcher.corrector(f.BODY)
+        for clause in clauses:  # a whole mistyped word that jieba cut apart: 户户痛 -> 户户通
+            if len(clause.text) > 2:
+                candidates += corrector.suggest(normalize(clause.text), limit=2, maxdist=1)
+        for word in words:
+            if len(word) < 2:
+                continue  # one character is one edit away from every other
+            for better in corrector.suggest(word, limit=2, maxdist=1):
+                candidates.append(" ".join(better if w == word else w for w in words))
+        if len(words) > 1:
+            candidates.extend(words)
+        found: list[str] = []
+        for candidate in dict.fromkeys(candidates):
+            if candidate.strip() and candidate != text and self.search(candidate, size=1).total:
+                found.append(candidate)
+            if len(found) == limit:
+                break
+        return found
 
     def documents(self) -> list[dict]:
         return [_doc_summary(d) for d in self._doc_records()]

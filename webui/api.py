@@ -15,42 +15,16 @@ from indexer.analysis import explain
 from indexer.errors import ReportSearchError
 from indexer.writer import index_reports
 
-from .engine import get_reader
+from .engine import BadParameter, get_reader, run_search
 from .errors import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 EXPORT_LIMIT = 1000  # rows in one CSV export
 
 
-class BadParameter(ReportSearchError):
-    code = "invalid_parameter"
-
-
 @bp.errorhandler(ReportSearchError)
 def domain_error(e: ReportSearchError):
     return error_response(e.code, e.message)
-
-
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise BadParameter(f"{name} must be a whole number from {low} to {high}")
-    return int(raw)
-
-
-def run_search(size_cap: int | None = None):
-    """Parse the shared search parameters and run the search (used by the page too)."""
-    settings = current_app.config["SETTINGS"]
-    page = int_arg("page", 1, 1, settings["search.max_page"])
-    size = int_arg("size", settings["search.page_size"], 1,
-                   size_cap or settings["search.max_page_size"])
-    return get_reader().search(
-        request.args.get("q", ""), page=page, size=size,
-        doc=request.args.getlist("doc"), year=request.args.getlist("year"),
-        section=request.args.getlist("section"),
-    )
 
 
 @bp.get("/search")

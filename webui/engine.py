@@ -1,28 +1,57 @@
-"""The one bridge to the indexer: one IndexReader per worker, refreshed when the index changes."""
+"""The one bridge to the indexer: one IndexReader per worker, refreshed when the index changes,
+and the one search function that the page and the API both call."""
 
 from __future__ import annotations
 
 import threading
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 
-from indexer.search import IndexReader
+from indexer.errors import ReportSearchError
+from indexer.search import IndexReader, SearchPage
 
 _lock = threading.Lock()
+EXTENSION = "report_search_reader"
+
+
+class BadParameter(ReportSearchError):
+    code = "invalid_parameter"
 
 
 def get_reader() -> IndexReader:
     """The worker's reader, reopened if a re-index produced a new generation."""
     app = current_app
     with _lock:
-        reader = app.extensions.get("report_search_reader")
+        reader = app.extensions.get(EXTENSION)
         if reader is None:
             reader = IndexReader(app.config["SETTINGS"])
-            app.extensions["report_search_reader"] = reader
+            app.extensions[EXTENSION] = reader
         else:
             reader.refresh()
         return reader
 
 
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadParameter(f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def run_search(size_cap: int | None = None) -> SearchPage:
+    """Read q, page, size, doc, year and section from the request and search."""
+    settings = current_app.config["SETTINGS"]
+    page = int_arg("page", 1, 1, settings["search.max_page"])
+    size = int_arg("size", settings["search.page_size"], 1,
+                   size_cap or settings["search.max_page_size"])
+    return get_reader().search(
+        request.args.get("q", ""), page=page, size=size,
+        doc=request.args.getlist("doc"), year=request.args.getlist("year"),
+        section=request.args.getlist("section"),
+    )
+
+
 def init_app(app: Flask) -> None:
-    app.extensions["report_search_reader"] = None
+    app.extensions[EXTENSION] = None
