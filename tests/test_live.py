@@ -1,0 +1,142 @@
+"""gunicorn with several workers, re-indexed from another process while requests run."""
+
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEEDS
+
+EXE = ROOT / ".venv" / "bin" / "report-search"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(base: str, path: str, **params):
+    url = f"{base}{path}?{urllib.parse.urlencode(params)}" if params else base + path
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, json.loads(response.read())
+
+
+def cli(*args) -> list[str]:
+    exe = str(EXE) if EXE.exists() else shutil.which("report-search")
+    return [exe or sys.executable, *args] if exe else [sys.executable, "-m", "indexer.cli", *args]
+
+
+@pytest.fixture
+def server(tmp_path):
+    folder = tmp_path / "reports"
+    shutil.copytree(SEEDS, folder)
+    config = tmp_path / "config.yaml"
+    port = free_port()
+    config.write_text(
+        f"index:\n  path: {tmp_path / 'ix'}\n  folders: [{folder}]\n"
+        f"server:\n  port: {port}\n  workers: 3\n", "utf-8")
+    subprocess.run(cli("index", "--config", str(config)), check=True, capture_output=True)
+    proc = subprocess.Popen(cli("serve", "--config", str(config)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            get(base, "/api/health")
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("gunicorn did not start: " + proc.stderr.read().decode()[-2000:])
+    yield base, config, folder, proc
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    proc.stderr.close()
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def test_live_reindex_under_load_zero_failures(server):
+    base, config, folder, proc = server
+    failures, answers, stop = [], [], threading.Event()
+
+    def client(query):
+        while not stop.is_set():
+            try:
+                status, data = get(base, "/api/search", q=query, size=5)
+                if status != 200 or "results" not in data:
+                    failures.append((status, data))
+                answers.append(data["total"])
+            except Exception as e:  # any failed request counts
+                failures.append(repr(e))
+
+    threads = [threading.Thread(target=client, args=(q,))
+               for q in ['"乡村振兴"', "户户通 OR 独角兽", "镇", '"独角兽企业"']]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(1)
+        (folder / "new.txt").write_text(
+            "某镇2023年工作总结\n一、招商引资\n引进独角兽企业一家。\n", "utf-8")
+        subprocess.run(cli("index", "--config", str(config)), check=True, capture_output=True)
+        time.sleep(1)
+        subprocess.run(cli("index", "--rebuild", "--config", str(config)), check=True,
+                       capture_output=True)
+        (folder / "001_08bf47aa1978b9d7.txt").unlink()
+        subprocess.run(cli("index", "--config", str(config)), check=True, capture_output=True)
+        time.sleep(1)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert failures == []
+    assert len(answers) > 50
+    # Every worker now serves the new state: the new report is there, the removed one is gone.
+    for _ in range(30):
+        assert get(base, "/api/search", q='"独角兽企业"')[1]["total"] == 1
+        assert get(base, "/api/search", q='"一带一园五区"')[1]["total"] == 0
+        assert get(base, "/api/health")[1]["documents"] == 5
+
+
+def pss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def test_live_analyzer_loaded_before_fork(server):
+    """--preload: jieba's dictionary lives in the master, so workers share it after fork."""
+    base, _, _, proc = server
+    pids = worker_pids(proc.pid)
+    assert len(pids) == 3
+    for _ in range(10):
+        assert get(base, "/api/search", q="乡村振兴 户户通")[0] == 200
+    master = rss_mb(proc.pid)
+    assert master > 80, master  # an unloaded Flask master is about 40 MB
+    print(f"\nmaster RSS {master:.0f} MB; workers RSS/PSS MB:",
+          [(round(rss_mb(p)), round(pss_mb(p))) for p in pids])
