@@ -132,7 +132,9 @@ def pss_mb(pid: int) -> float:
 def test_live_analyzer_loaded_before_fork(server):
     """--preload: jieba's dictionary lives in the master, so workers share it after fork."""
     base, _, _, proc = server
-    pids = worker_pids(proc.pid)
+    deadline = time.monotonic() + 20
+    while len(pids := worker_pids(proc.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)  # health answers as soon as the first worker is up
     assert len(pids) == 3
     for _ in range(10):
         assert get(base, "/api/search", q="乡村振兴 户户通")[0] == 200
