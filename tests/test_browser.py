@@ -9,9 +9,9 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from test_live import server  # noqa: F401  (the gunicorn fixture)
 
 from conftest import ROOT
-from test_live import server  # noqa: F401  (the gunicorn fixture)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
