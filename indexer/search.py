@@ -120,8 +120,8 @@ class QueryPlan:
                                     boost=PROXIMITY_BOOST))
         return wq.AndMaybe(base, wq.Or(boosts)) if boosts else base
 
-    def filter_query(self, extra: list[wq.Query]) -> wq.Query:
-        return wq.And([wq.Term(f.KIND, f.KIND_PARA), *self.filters, *extra])
+    def filter_query(self) -> wq.Query | None:
+        return wq.And(self.filters) if self.filters else None
 
 
 class IndexReader:
@@ -145,6 +145,8 @@ class IndexReader:
         self._analyzer = ix.schema[f.BODY].analyzer
         self._generation = gen
         self._titles = None
+        # Document records are few: masking them is much cheaper than filtering on kind=para.
+        self._doc_mask = set(self._searcher.docs_for_query(wq.Term(f.KIND, f.KIND_DOC)))
         if old is not None:
             old.close()
         return True
@@ -192,8 +194,8 @@ class IndexReader:
             "section": sorting.FieldFacet(f.SECTION, maptype=sorting.Count),
         }
         hits = self._searcher.search(
-            plan.scoring_query(), limit=page * size, filter=plan.filter_query([]),
-            groupedby=facets, terms=False,
+            plan.scoring_query(), limit=page * size, filter=plan.filter_query(),
+            mask=self._doc_mask, groupedby=facets, terms=False,
         )
         result.total = len(hits)
         titles = self.titles()

@@ -200,3 +200,25 @@ def test_api_without_index_503(tmp_path):
     response = client.get("/api/search?q=镇")
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "index_not_found"
+
+
+def test_app_refuses_to_start_with_bad_config(tmp_path, monkeypatch):
+    from indexer.errors import ConfigError
+
+    config = tmp_path / "bad.yaml"
+    config.write_text("server:\n  wokers: 3\n", "utf-8")
+    monkeypatch.setenv("REPORT_SEARCH_CONFIG", str(config))
+    with pytest.raises(ConfigError, match="Invalid setting 'server.wokers'"):
+        create_app()
+
+
+def test_serve_with_bad_config_exits_with_message(tmp_path):
+    from click.testing import CliRunner
+
+    from indexer.cli import main
+
+    config = tmp_path / "bad.yaml"
+    config.write_text("server:\n  port: 0\n", "utf-8")
+    result = CliRunner().invoke(main, ["serve", "--config", str(config)])
+    assert result.exit_code == 1
+    assert "Invalid value for 'server.port'" in result.output
