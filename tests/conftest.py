@@ -24,6 +24,19 @@ def make_settings(index_dir, folders=(), **overrides):
     return settings
 
 
+@pytest.fixture
+def hostile_client(tmp_path):
+    """A test client over an index of one report that contains an HTML <script> element."""
+    from webui import create_app
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "x.txt").write_text("某镇2020年工作总结\n测试<script>alert(1)</script>内容。\n", "utf-8")
+    settings = make_settings(tmp_path / "ix", [folder])
+    index_reports(settings)
+    return create_app({"TESTING": True, "SETTINGS": settings}).test_client()
+
+
 @pytest.fixture(scope="session")
 def seed_files() -> list[Path]:
     return sorted(SEEDS.glob("*.txt"))

@@ -5,8 +5,6 @@ from html import unescape
 
 import pytest
 
-from conftest import make_settings
-from indexer.writer import index_reports
 from webui import create_app
 
 
@@ -81,13 +79,8 @@ def test_page_unknown_document_404(client):
     assert "no document with id" in response.get_data(as_text=True)
 
 
-def test_page_escapes_report_html(tmp_path):
-    folder = tmp_path / "r"
-    folder.mkdir()
-    (folder / "x.txt").write_text("某镇2020年工作总结\n测试<script>alert(1)</script>内容。\n", "utf-8")
-    settings = make_settings(tmp_path / "ix", [folder])
-    index_reports(settings)
-    client = create_app({"TESTING": True, "SETTINGS": settings}).test_client()
+def test_page_escapes_report_html(hostile_client):
+    client = hostile_client
     page = html(client.get("/?q=<script>测试"))
     assert "<script>alert" not in page
     assert "&lt;<mark>script</mark>&gt;alert(1)&lt;/<mark>script</mark>&gt;" in page
