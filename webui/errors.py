@@ -15,7 +15,6 @@ STATUS = {
     "method_not_allowed": 405,
     "index_busy": 409,
     "index_not_found": 503,
-    "disabled": 404,
     "internal": 500,
 }
 HTTP_CODES = {400: "invalid_parameter", 404: "not_found", 405: "method_not_allowed"}
