@@ -55,11 +55,13 @@ def home():
     reader_problem, result, suggestions = None, None, []
     try:
         reader = get_reader()
-        documents = reader.documents()
+        documents = []
         if q or any(request.args.getlist(n) for n in FILTERS):
             result = run_search()
             if not result.total:
                 suggestions = reader.suggest(q)
+        else:  # the report list is only shown on the empty home page, not on every search
+            documents = reader.documents()
     except ReportSearchError as e:
         reader_problem, documents = e.message, []
     context = {"q": q, "result": result, "problem": reader_problem, "documents": documents,
