@@ -1,0 +1,98 @@
+"""The judged relevance set resolves, the metrics score as defined, and the product can be scored."""
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+# relevance.py lives with the benchmark scripts and imports its sibling `paragraphs` by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
+import relevance  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def judged():
+    return relevance.load_judgments()
+
+
+def test_judgments_resolve_and_cover_both_corpora(judged):
+    assert len(judged) >= 30
+    assert {j.corpus for j in judged} == {"seeds", "prov2026"}
+    for j in judged:
+        assert 2 in j.grades.values(), f"{j.query!r} has no grade-2 paragraph"
+        assert set(j.grades.values()) <= {1, 2}
+
+
+def test_judgments_fragments_are_short_quotes():
+    entries = yaml.safe_load(relevance.JUDGMENTS.read_text("utf-8"))
+    for e in entries:
+        for r in e["relevant"]:
+            assert 8 <= len(r["fragment"]) <= 30, (e["query"], r["fragment"])
+
+
+def write_judgments(tmp_path, doc, fragment):
+    path = tmp_path / "j.yaml"
+    path.write_text(yaml.safe_dump([{"query": "q", "corpus": "seeds", "relevant": [
+        {"doc": doc, "fragment": fragment, "grade": 2}]}], allow_unicode=True), "utf-8")
+    return path
+
+
+def test_load_judgments_ignores_width_and_spaces(tmp_path):
+    # The source has "1219 户“户户通”"; a fragment with full-width digits and no space still matches.
+    path = write_judgments(tmp_path, "001_08bf47aa1978b9d7.txt", "１２１９户“户户通”工程")
+    assert relevance.load_judgments(path)[0].grades == {"001_08bf47aa1978b9d7.txt#10": 2}
+
+
+@pytest.mark.parametrize("doc, fragment, message", [
+    ("001_08bf47aa1978b9d7.txt", "没有这样一句话的段落", "matches 0 paragraphs"),
+    ("001_08bf47aa1978b9d7.txt", "乡村振兴", "matches 3 paragraphs"),
+    ("nope.txt", "乡村振兴战略全面实施", "no such document"),
+])
+def test_load_judgments_rejects_unresolved_fragments(tmp_path, doc, fragment, message):
+    with pytest.raises(ValueError, match=message) as info:
+        relevance.load_judgments(write_judgments(tmp_path, doc, fragment))
+    assert doc in str(info.value) and fragment in str(info.value)
+
+
+GRADES = {"a": 2, "b": 1, "c": 1}
+
+
+def test_metrics_perfect_ranking_scores_one():
+    assert relevance.ndcg_at(["a", "b", "c", "x"], GRADES) == pytest.approx(1.0)
+    assert relevance.reciprocal_rank(["a", "x"], GRADES) == 1.0
+
+
+def test_metrics_nothing_relevant_scores_zero():
+    assert relevance.ndcg_at(["x", "y"], GRADES) == 0.0
+    assert relevance.ndcg_at([], GRADES) == 0.0
+    assert relevance.reciprocal_rank(["x", "y"], GRADES) == 0.0
+
+
+def test_metrics_worse_ranking_scores_lower():
+    best = relevance.ndcg_at(["a", "b", "c"], GRADES)
+    swapped = relevance.ndcg_at(["b", "a", "c"], GRADES)
+    late = relevance.ndcg_at(["x"] * 10 + ["a"], GRADES)  # beyond the cut-off of 10
+    assert best > swapped > 0 and late == 0.0
+    assert relevance.reciprocal_rank(["x", "x", "c"], GRADES) == pytest.approx(1 / 3)
+
+
+def test_evaluate_averages_queries():
+    judged = [relevance.Judged("q1", "seeds", {"a": 2}), relevance.Judged("q2", "seeds", {"b": 2})]
+    report = relevance.evaluate(lambda corpus, query: ["a"], judged)
+    assert report["ndcg@10"] == pytest.approx(0.5) and report["mrr"] == pytest.approx(0.5)
+    assert [(q["query"], q["rr"]) for q in report["queries"]] == [("q1", 1.0), ("q2", 0.0)]
+
+
+def test_product_scores_on_seed_queries(seeds_reader, judged):
+    files = {d["doc_id"]: Path(d["path"]).name for d in seeds_reader.documents()}
+
+    def search(corpus, query):
+        hits = seeds_reader.search(query, size=10).results
+        return [f"{files[h.doc_id]}#{h.paragraph}" for h in hits]
+
+    seeds = [j for j in judged if j.corpus == "seeds"]
+    report = relevance.evaluate(search, seeds)
+    assert 0.0 <= report["ndcg@10"] <= 1.0 and 0.0 <= report["mrr"] <= 1.0
+    found = [q["query"] for q in report["queries"] if q["rr"] > 0]
+    assert len(found) >= len(seeds) / 2, report["queries"]
