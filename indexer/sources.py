@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -21,7 +22,9 @@ ENCODINGS = ("utf-8", "gb18030")
 def find_files(paths: Iterable[str | os.PathLike], extensions: Iterable[str]) -> Iterator[Path]:
     """Files with one of ``extensions`` under ``paths`` (files or folders, recursively), sorted.
 
-    A path that does not exist is yielded as it is, so the caller reports it by name.
+    A path that does not exist is yielded as it is, so the caller reports it by name; so is
+    anything in a folder that has a report's name but is not a folder: a broken or looping
+    symbolic link, a pipe, a device.
     """
     exts = tuple(e.lower() for e in extensions)
     for path in paths:
@@ -29,7 +32,7 @@ def find_files(paths: Iterable[str | os.PathLike], extensions: Iterable[str]) ->
         if path.is_dir():
             found = (
                 p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in exts and not p.name.startswith(".")
+                if p.suffix.lower() in exts and not p.name.startswith(".") and not p.is_dir()
             )
             yield from sorted(found)
         else:
@@ -48,7 +51,12 @@ def content_hash(data: bytes) -> str:
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # reading a pipe or /dev/zero would never end
+            raise UnreadableFileError(f"{path}: not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > max_bytes:
             raise UnreadableFileError(
                 f"{path}: {size / 1e6:.1f} MB is larger than index.max_file_mb "
@@ -56,6 +64,8 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
             )
         return path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            raise UnreadableFileError(f"{path}: broken symbolic link") from None
         raise UnreadableFileError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise UnreadableFileError(f"{path}: is a folder") from None

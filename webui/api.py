@@ -20,6 +20,7 @@ from .errors import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 EXPORT_LIMIT = 1000  # rows in one CSV export
+FORMATS = ("json", "csv")  # as listed in openapi.yaml
 
 
 @bp.errorhandler(ReportSearchError)
@@ -29,7 +30,10 @@ def domain_error(e: ReportSearchError):
 
 @bp.get("/search")
 def search():
-    if request.args.get("format") == "csv":
+    answer = request.args.get("format") or "json"
+    if answer not in FORMATS:
+        raise BadParameter("format must be json or csv")
+    if answer == "csv":
         return export_csv()
     return jsonify(run_search().as_json())
 
@@ -82,12 +86,12 @@ def reindex():
     if not token:
         return error_response("forbidden", "re-indexing over the API is disabled: "
                               "set server.admin_token in the config file")
-    given = request.headers.get("Authorization", "")
-    if not given.startswith("Bearer "):
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given:  # the scheme is case-insensitive (RFC 9110)
         response = error_response("unauthorized", "send Authorization: Bearer <admin token>")
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
-    if not hmac.compare_digest(given[len("Bearer "):].encode(), token.encode()):
+    if not hmac.compare_digest(given.encode(), token.encode()):
         return error_response("forbidden", "wrong admin token")
     summary = index_reports(current_app.config["SETTINGS"])
     return jsonify(summary.as_dict())

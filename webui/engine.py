@@ -35,9 +35,12 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # isdecimal, not isdigit: int() refuses digits such as "²"; and a value too long to be in
+    # range is refused before int(), which refuses more than 4300 digits.
+    digits = raw.lstrip("0") or "0"
+    if not raw.isdecimal() or len(digits) > len(str(high)) or not low <= int(digits) <= high:
         raise BadParameter(f"{name} must be a whole number from {low} to {high}")
-    return int(raw)
+    return int(digits)
 
 
 def run_search(size_cap: int | None = None) -> SearchPage:
@@ -46,11 +49,10 @@ def run_search(size_cap: int | None = None) -> SearchPage:
     page = int_arg("page", 1, 1, settings["search.max_page"])
     size = int_arg("size", settings["search.page_size"], 1,
                    size_cap or settings["search.max_page_size"])
-    return get_reader().search(
-        request.args.get("q", ""), page=page, size=size,
-        doc=request.args.getlist("doc"), year=request.args.getlist("year"),
-        section=request.args.getlist("section"),
-    )
+    # An empty filter (a form's blank <select>) is no filter, not one that matches nothing.
+    chosen = {name: [v for v in request.args.getlist(name) if v.strip()]
+              for name in ("doc", "year", "section")}
+    return get_reader().search(request.args.get("q", ""), page=page, size=size, **chosen)
 
 
 def init_app(app: Flask) -> None:
