@@ -271,7 +271,9 @@ def dir_mb(path) -> float:
 def _describe(e: BaseException) -> str:
     frame = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
     where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
-    return f"{type(e).__name__}: {e}{where}"
+    lines = str(e).strip().splitlines() or [""]
+    text = lines[0] + (f" … {lines[-1]}" if len(lines) > 1 else "")  # e.g. a worker's traceback
+    return f"{type(e).__name__}: {text}{where}"
 
 
 def build_all(engines, folder, workroot, paras, errors, isolate=True) -> tuple[dict, dict]:
