@@ -31,3 +31,7 @@ class DocumentNotFoundError(ReportSearchError):
 
 class UnreadableFileError(ReportSearchError):
     code = "unreadable_file"
+
+
+class IndexWorkerError(ReportSearchError):
+    code = "index_worker_failed"

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh import sorting
+from whoosh import collectors
 
 from . import schema as f
 from . import store
-from .analysis import normalize, phrase_terms, word_terms
+from .analysis import normalize, phrase_terms, squeeze, word_terms
 from .config import Settings
 from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, needles_for, snippet
 from .query import Clause, ParsedQuery, parse_query
 
 CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
-PROXIMITY_BOOST = 2.0  # unquoted words near each other in the body
-PROXIMITY_SLOP = 3
+# Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
+# Checked on the stored text of the best RESCORE_WINDOW results only, as Elasticsearch's
+# rescore does: a positional query over every match cost most of the search time.
+PROXIMITY_BOOST = 0.5
+PROXIMITY_GAP = 6  # characters allowed between neighbouring words
+RESCORE_WINDOW = 50
+FACETS = ("doc", "year", "section")
 
 
 @dataclass
@@ -43,7 +49,7 @@ class SearchPage:
     size: int
     took_ms: float
     results: list[Hit] = field(default_factory=list)
-    facets: dict[str, list[dict]] = field(default_factory=dict)
+    facets: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in FACETS})
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -111,14 +117,21 @@ class QueryPlan:
         return wq.Or(options)
 
     def scoring_query(self) -> wq.Query:
+        """What to match and rank; exclusions are applied as a mask (see ``IndexReader``)."""
         base = self.required if self.required is not None else wq.Every()
-        if self.excluded is not None:
-            base = wq.AndNot(base, self.excluded)
         boosts = [wq.Term(f.TITLE_WORDS, w) for w in dict.fromkeys(self.words)]
-        if len(self.words) > 1:
-            boosts.append(wq.Phrase(f.BODY, self.words, slop=PROXIMITY_SLOP,
-                                    boost=PROXIMITY_BOOST))
         return wq.AndMaybe(base, wq.Or(boosts)) if boosts else base
+
+    @property
+    def rescores(self) -> bool:
+        return len(set(self.words)) > 1
+
+    def near_factor(self, text: str) -> float:
+        """1 + PROXIMITY_BOOST when the query's words stand close together in ``text``."""
+        words = list(dict.fromkeys(needles_for(self.words)))
+        text = squeeze(text)
+        spans = sorted((s, e, w) for w in words for s, e in _spans_of(text, w))
+        return 1.0 + PROXIMITY_BOOST if _near(spans, len(words)) else 1.0
 
     def filter_query(self) -> wq.Query | None:
         return wq.And(self.filters) if self.filters else None
@@ -145,6 +158,7 @@ class IndexReader:
         self._analyzer = ix.schema[f.BODY].analyzer
         self._generation = gen
         self._titles = None
+        self._columns = None
         # Document records are few: masking them is much cheaper than filtering on kind=para.
         self._doc_mask = set(self._searcher.docs_for_query(wq.Term(f.KIND, f.KIND_DOC)))
         if old is not None:
@@ -188,32 +202,58 @@ class IndexReader:
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
         plan = QueryPlan(parsed, self._analyzer)
-        facets = {
-            "doc": sorting.FieldFacet(f.DOC_ID, maptype=sorting.Count),
-            "year": sorting.FieldFacet(f.YEARS, allow_overlap=True, maptype=sorting.Count),
-            "section": sorting.FieldFacet(f.SECTION, maptype=sorting.Count),
-        }
-        hits = self._searcher.search(
-            plan.scoring_query(), limit=page * size, filter=plan.filter_query(),
-            mask=self._doc_mask, groupedby=facets, terms=False,
-        )
-        result.total = len(hits)
-        titles = self.titles()
-        for hit in hits[(page - 1) * size: page * size]:
+        mask = self._doc_mask
+        if plan.excluded is not None:
+            # A mask, not AndNot: Whoosh's AndNotMatcher can let an excluded first match through.
+            mask = mask | set(self._searcher.docs_for_query(plan.excluded))
+        filter_query = plan.filter_query()
+        allow = set(self._searcher.docs_for_query(filter_query)) if filter_query else None
+        rescore = plan.rescores
+        top = collectors.TopCollector(max(page * size, RESCORE_WINDOW if rescore else 0),
+                                      usequality=False)  # every match is counted, none skipped
+        matches = _Matches(top)
+        collector = collectors.FilterCollector(matches, allow, mask)
+        self._searcher.search_with_collector(plan.scoring_query(), collector)
+        hits = collector.results()
+        result.total = len(matches.docnums)
+        ranked = [(hit.score, hit) for hit in hits]
+        if rescore:
+            ranked = sorted(((score * plan.near_factor(hit[f.TEXT]), hit) for score, hit in ranked),
+                            key=lambda pair: -pair[0])
+        for score, hit in ranked[(page - 1) * size: page * size]:
             text_ = hit[f.TEXT]
             spans = find_spans(text_, plan.needles)
             result.results.append(Hit(
                 doc_id=hit[f.DOC_ID], title=hit[f.TITLE], section_path=hit[f.SECTION_PATH],
-                paragraph=hit[f.PARAGRAPH], score=round(hit.score, 4), text=text_,
+                paragraph=hit[f.PARAGRAPH], score=round(score, 4), text=text_,
                 snippet_html=str(snippet(text_, spans)), highlights=spans,
             ))
-        result.facets = {
-            "doc": _facet(hits.groups("doc"), titles),
-            "year": _facet(hits.groups("year")),
-            "section": _facet(hits.groups("section")),
-        }
+        result.facets = self._facets(matches.docnums)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
+
+    def _facet_columns(self) -> tuple[list, list, list]:
+        """Per record number: its document, top-level section and years (once per generation)."""
+        if self._columns is None:
+            reader = self._searcher.reader()
+            doc_of = list(reader.column_reader(f.DOC_ID))
+            section_of = list(reader.column_reader(f.SECTION))
+            years_of: list[tuple] = [()] * len(doc_of)
+            for year in reader.lexicon(f.YEARS):
+                name = year.decode()
+                for docnum in reader.postings(f.YEARS, year).all_ids():
+                    years_of[docnum] += (name,)
+            self._columns = doc_of, section_of, years_of
+        return self._columns
+
+    def _facets(self, docnums: list[int]) -> dict[str, list[dict]]:
+        doc_of, section_of, years_of = self._facet_columns()
+        years = Counter(y for d in docnums for y in years_of[d])
+        return {
+            "doc": _facet(Counter(map(doc_of.__getitem__, docnums)), self.titles()),
+            "year": _facet(years),
+            "section": _facet(Counter(map(section_of.__getitem__, docnums))),
+        }
 
     def needles(self, text: str) -> list[str]:
         """What a query highlights (normalised, whitespace-free), for marking a whole document."""
@@ -287,6 +327,40 @@ class IndexReader:
             "created_at": meta.get("created_at"),
             "updated_at": meta.get("updated_at"),
         }
+
+
+class _Matches(collectors.WrappingCollector):
+    """Passes matches to a top-N collector and keeps every match's number, for the facets."""
+
+    def prepare(self, top_searcher, q, context):
+        self.docnums: list[int] = []
+        self.child.prepare(top_searcher, q, context)
+
+    def collect(self, sub_docnum):
+        self.docnums.append(self.child.offset + sub_docnum)
+        return self.child.collect(sub_docnum)
+
+
+def _spans_of(text: str, word: str) -> list[tuple[int, int]]:
+    out, start = [], text.find(word)
+    while start >= 0:
+        out.append((start, start + len(word)))
+        start = text.find(word, start + 1)
+    return out
+
+
+def _near(spans: list[tuple[int, int, str]], wanted: int) -> bool:
+    """Is there a run of spans, each within PROXIMITY_GAP of the next, holding every word?"""
+    for i, (_, end, word) in enumerate(spans):
+        seen = {word}
+        for start, next_end, other in spans[i + 1:]:
+            if start - end > PROXIMITY_GAP:
+                break
+            seen.add(other)
+            end = max(end, next_end)
+            if len(seen) == wanted:
+                return True
+    return False
 
 
 def _facet(counts: dict, labels: dict[str, str] | None = None) -> list[dict]:

@@ -18,10 +18,13 @@ from . import store
 from .analysis import fingerprint
 from .config import Settings
 from .errors import IndexBusyError, UnreadableFileError
+from .parallel import WRITER_MB, ParallelBuild
 from .reports import Cleaner, Report, parse_report
 from .sources import content_hash, decode, doc_id_for, find_files, read_bytes
 
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
+
+PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
 
 
 @dataclass
@@ -158,7 +161,10 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
     cleaner = cleaner_for(settings)
     seen: set[str] = set()
 
-    writer = ix.writer(limitmb=256)
+    if summary.rebuilt and _parallel(settings, files):
+        sink: _Sink | ParallelBuild = ParallelBuild(gen_dir, _processes(settings))
+    else:
+        sink = _Sink(ix.writer(limitmb=WRITER_MB))
     try:
         for path in progress(files, len(files)) if progress else files:
             doc_id = doc_id_for(path)
@@ -177,24 +183,25 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
                 summary.failed.append((str(path), e.message))
                 continue
             if old is not None:
-                writer.delete_by_term(f.DOC_ID, doc_id)
+                sink.writer.delete_by_term(f.DOC_ID, doc_id)
                 summary.updated += 1
             else:
                 summary.added += 1
-            summary.paragraphs += _add_report(writer, doc_id, path, digest, len(data), report)
+            sink.add(doc_id, str(path.absolute()), digest, len(data), report)
+            summary.paragraphs += len(report.blocks)
             summary.bytes += len(data)
         if prune:
             for doc_id, doc in existing.items():
                 gone = not os.path.exists(doc[f.PATH])
                 if doc_id not in seen and (gone or _under(doc[f.PATH], roots)):
-                    writer.delete_by_term(f.DOC_ID, doc_id)
+                    sink.writer.delete_by_term(f.DOC_ID, doc_id)
                     summary.removed += 1
         if summary.changed:
-            writer.commit()
+            sink.commit()
         else:
-            writer.cancel()
+            sink.cancel()
     except BaseException:
-        writer.cancel()
+        sink.cancel()
         raise
 
     meta = store.read_meta(gen_dir) if not summary.rebuilt else {"created_at": _now()}
@@ -209,12 +216,46 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
     return summary
 
 
-def _add_report(writer, doc_id: str, path: Path, digest: str, size: int, report: Report) -> int:
+class _Sink:
+    """One Whoosh writer in this process (the other sink is ``ParallelBuild``)."""
+
+    def __init__(self, writer):
+        self.writer = writer
+
+    def add(self, *job) -> None:
+        add_report(self.writer, *job)
+
+    def commit(self) -> None:
+        self.writer.commit()
+
+    def cancel(self) -> None:
+        self.writer.cancel()
+
+
+def _processes(settings: Settings) -> int:
+    return settings["index.processes"] or os.cpu_count() or 1
+
+
+def _parallel(settings: Settings, files: list[Path]) -> bool:
+    """Worth starting worker processes: more than one core and enough text to amortise them."""
+    if _processes(settings) < 2:
+        return False
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # reported when it is read
+    return total >= PARALLEL_MIN_BYTES
+
+
+def add_report(writer, doc_id: str, path: str, digest: str, size: int, report: Report) -> None:
+    """The records of one report: a document record and one record per paragraph."""
     years = ",".join(str(y) for y in report.years)
     outline = [[b.number, b.level, b.section_no, b.text] for b in report.headings]
     writer.add_document(**{
         f.KIND: f.KIND_DOC, f.KEY: doc_id, f.DOC_ID: doc_id, f.TITLE: report.title,
-        f.TITLE_SOURCE: report.title_source, f.YEARS: years, f.PATH: str(path.absolute()),
+        f.TITLE_SOURCE: report.title_source, f.YEARS: years, f.PATH: path,
         f.CONTENT_HASH: digest, f.SIZE: size, f.PARAGRAPH_COUNT: len(report.blocks),
         f.INDEXED_AT: _now(), f.OUTLINE: outline,
     })
@@ -228,4 +269,3 @@ def _add_report(writer, doc_id: str, path: Path, digest: str, size: int, report:
             f.LEVEL: block.level, f.TEXT: block.text, f.START: block.start, f.END: block.end,
             f.BODY: block.text, f.CHARS: block.text,
         })
-    return len(report.blocks)

@@ -166,3 +166,37 @@ def test_index_readers_see_new_state_after_refresh(workspace):
         assert reader.search('"独角兽"').total == 1
     finally:
         reader.close()
+
+
+def _everything(settings) -> list[tuple]:
+    reader = IndexReader(settings)
+    try:
+        docs = {d["doc_id"]: d for d in reader.documents()}
+        rows = []
+        for doc_id in docs:
+            for p in reader.document(doc_id)["paragraphs"]:
+                rows.append((doc_id, p["paragraph"], p["text"]))
+        # sorted: equal scores may come in another order when records sit in two segments
+        found = {q: sorted((h.doc_id, h.paragraph, round(h.score, 3))
+                           for h in reader.search(q, size=50).results)
+                 for q in ("疫情", '"户户通"', "乡村振兴 产业", '"镇"')}
+        return [sorted(rows), found]
+    finally:
+        reader.close()
+
+
+def test_parallel_rebuild_matches_single_process(workspace, tmp_path, monkeypatch):
+    folder, settings = workspace
+    index_reports(settings.replace(index__processes=1), rebuild=True)
+    single = _everything(settings)
+    monkeypatch.setattr("indexer.writer.PARALLEL_MIN_BYTES", 0)  # the seeds are small
+    parallel_settings = settings.replace(index__processes=2, index__path=str(tmp_path / "par"))
+    summary = index_reports(parallel_settings, rebuild=True)
+    assert summary.added == 5 and not summary.failed
+    segments = list(store.current_dir(tmp_path / "par").glob("*.seg"))
+    assert len(segments) == 2  # one per worker: the workers really ran
+    assert _everything(parallel_settings) == single
+    # and the index takes incremental updates afterwards
+    (folder / "new.txt").write_text("某镇2022年工作总结\n新增独有词汇甲乙丙。\n", "utf-8")
+    assert index_reports(parallel_settings).added == 1
+    assert _everything(parallel_settings)[0] != single[0]

@@ -1,0 +1,116 @@
+"""Rebuilds on several cores: each worker process writes one Whoosh segment of the new index.
+
+The parent reads and parses the files (cheap) and queues the parsed reports; the workers do the
+expensive part, analysis and posting lists. At the end the parent writes one table of contents
+that lists every worker's segment, the way Whoosh's own ``MpWriter(multisegment=True)`` does.
+
+Why not ``MpWriter``: it forks, so its children inherit the index's lock file descriptor and
+could hold the lock after a killed parent; and it ships documents through temporary pickle
+files. Here workers are *spawned* (no inherited descriptors) and die with their parent.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing as mp
+import queue
+import signal
+import traceback
+
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from .errors import IndexWorkerError
+
+WRITER_MB = 256  # Whoosh's in-memory posting pool per writer, before it spills to disk
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this process when its parent dies (e.g. by SIGKILL)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: an orphan worker only writes into an unpublished folder
+
+
+def _work(gen_dir: str, jobs, results) -> None:
+    _die_with_parent()
+    from .writer import add_report  # a spawned child imports afresh
+
+    try:
+        ix = whoosh_index.open_dir(gen_dir)
+        writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)  # the parent holds the lock
+        while (job := jobs.get()) is not None:
+            add_report(writer, *job)
+        if writer._added:
+            segment = writer._finalize_segment()
+        else:
+            segment = None
+            writer._close_segment()
+        # The temporary folder is shared by all workers; the parent's writer removes it.
+        results.put(("ok", segment))
+    except BaseException:
+        results.put(("error", traceback.format_exc()))
+
+
+class ParallelBuild:
+    """Workers that add reports to a fresh index in ``gen_dir``; ``commit`` publishes them."""
+
+    def __init__(self, gen_dir, processes: int):
+        ctx = mp.get_context("spawn")
+        self.gen_dir = str(gen_dir)
+        self.jobs = ctx.Queue(maxsize=4 * processes)  # back-pressure: parsing runs ahead a bit
+        self.results = ctx.Queue()
+        self.workers = [
+            ctx.Process(target=_work, args=(self.gen_dir, self.jobs, self.results),
+                        daemon=True, name=f"report-search-index-{n}")
+            for n in range(processes)
+        ]
+        for w in self.workers:
+            w.start()
+
+    def add(self, *job) -> None:
+        while True:
+            try:
+                self.jobs.put(job, timeout=1)
+                return
+            except queue.Full:
+                self._check_alive()
+
+    def _check_alive(self) -> None:
+        dead = [w for w in self.workers if w.exitcode not in (None, 0)]
+        if dead:
+            raise IndexWorkerError(f"index worker {dead[0].name} died (exit code {dead[0].exitcode})")
+
+    def commit(self) -> None:
+        """Wait for the workers' segments and write the index's table of contents."""
+        for _ in self.workers:
+            self.jobs.put(None)
+        segments = []
+        while len(segments) < len(self.workers):
+            try:
+                status, value = self.results.get(timeout=1)
+            except queue.Empty:
+                self._check_alive()
+                continue
+            if status != "ok":
+                raise IndexWorkerError(f"an index worker failed:\n{value}")
+            segments.append(value)
+        for w in self.workers:
+            w.join()
+        ix = whoosh_index.open_dir(self.gen_dir)
+        writer = ix.writer()
+        try:
+            writer._close_segment()  # its own (empty) segment is not used
+            writer._commit_toc([s for s in segments if s is not None])
+        finally:
+            writer._finish()
+
+    def cancel(self) -> None:
+        for w in self.workers:
+            if w.is_alive():
+                w.kill()
+        for w in self.workers:
+            w.join()
