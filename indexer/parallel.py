@@ -82,7 +82,8 @@ class ParallelBuild:
     def _check_alive(self) -> None:
         dead = [w for w in self.workers if w.exitcode not in (None, 0)]
         if dead:
-            raise IndexWorkerError(f"index worker {dead[0].name} died (exit code {dead[0].exitcode})")
+            name, code = dead[0].name, dead[0].exitcode
+            raise IndexWorkerError(f"index worker {name} died (exit code {code})")
 
     def commit(self) -> None:
         """Wait for the workers' segments and write the index's table of contents."""

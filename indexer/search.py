@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import query as wq
 from whoosh import collectors
+from whoosh import query as wq
 
 from . import schema as f
 from . import store
