@@ -36,6 +36,14 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _groups(value: Any) -> bool:
+    return isinstance(value, list) and all(_str_list(g) and len(g) > 1 for g in value)
+
+
+def _data_yaml(name: str) -> Any:
+    return yaml.safe_load(resources.files("indexer").joinpath("data", name).read_text("utf-8"))
+
+
 def _regex_list(value: Any) -> bool:
     if not _str_list(value):
         return False
@@ -79,6 +87,9 @@ SETTINGS: list[Setting] = [
     Setting("analysis.stop_words", _data_lines("stopwords.txt"), _str_list,
             "words left out of the word fields (phrase search still finds them)"),
     Setting("analysis.extra_stop_words", [], _str_list, "more stop words, added to the above"),
+    Setting("search.synonyms", _data_yaml("synonyms.yaml"), _groups,
+            "groups of words that stand for one another in unquoted queries"),
+    Setting("search.extra_synonyms", [], _groups, "more groups, added to the above"),
     Setting("search.page_size", 10, _positive_int, "results per page by default"),
     Setting("search.max_page_size", 100, _positive_int, "largest page size a client may ask for"),
     Setting("search.max_page", 1000, _positive_int, "deepest page a client may ask for"),
@@ -123,6 +134,9 @@ class Settings:
 
     def stop_words(self) -> list[str]:
         return self["analysis.stop_words"] + self["analysis.extra_stop_words"]
+
+    def synonyms(self) -> list[list[str]]:
+        return self["search.synonyms"] + self["search.extra_synonyms"]
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, Any]:

@@ -20,6 +20,7 @@ from .highlight import find_spans, needles_for, snippet
 from .query import Clause, ParsedQuery, parse_query
 
 CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
+SYNONYM_WEIGHT = 0.6  # a synonym's match counts less than the word typed
 # Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
 # Checked on the stored text of the best RESCORE_WINDOW results only, as Elasticsearch's
 # rescore does: a positional query over every match cost most of the search time.
@@ -48,6 +49,7 @@ class SearchPage:
     page: int
     size: int
     took_ms: float
+    relaxed: bool = False  # no paragraph had every term; these have some of them
     results: list[Hit] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in FACETS})
 
@@ -67,12 +69,13 @@ def _char_query(text: str, boost: float = 1.0) -> wq.Query | None:
 class QueryPlan:
     """A parsed query turned into Whoosh queries, plus what to highlight."""
 
-    def __init__(self, parsed: ParsedQuery, analyzer):
+    def __init__(self, parsed: ParsedQuery, analyzer, synonyms: dict[str, list[str]] | None = None):
         self.analyzer = analyzer
+        self.synonyms = synonyms or {}
         self.needles: list[str] = []
         self.words: list[str] = []
-        groups = [q for g in parsed.groups if (q := self._group(g)) is not None]
-        self.required: wq.Query | None = wq.And(groups) if groups else None
+        self.groups = [q for g in parsed.groups if (q := self._group(g)) is not None]
+        self.required: wq.Query | None = wq.And(self.groups) if self.groups else None
         excluded = [q for c in parsed.excluded if (q := self._clause(c, track=False)) is not None]
         self.excluded = wq.Or(excluded) if excluded else None
         self.filters = [q for name, values in parsed.filters.items()
@@ -98,10 +101,27 @@ class QueryPlan:
                 wq.Term(f.BODY, w),
                 wq.Term(f.HEADING_WORDS, w),
                 *filter(None, [_char_query(w, CHAR_WEIGHT)]),
+                *self._alternatives(w, track),
             ])
             for w in words
         ]
-        return parts[0] if len(parts) == 1 else wq.And(parts)
+        query = parts[0] if len(parts) == 1 else wq.And(parts)
+        whole = self._alternatives(squeeze(clause.text), track) if len(words) > 1 else []
+        return wq.Or([query, *whole]) if whole else query
+
+    def _alternatives(self, word: str, track: bool) -> list[wq.Query]:
+        """Exact-phrase queries for the synonyms of ``word``."""
+        others = self.synonyms.get(word, [])
+        if track:
+            self.needles += needles_for(others)
+        return [q for o in others if (q := _char_query(o, SYNONYM_WEIGHT)) is not None]
+
+    def relax(self) -> bool:
+        """Match any of the query's terms instead of all of them (when all found nothing)."""
+        if len(self.groups) < 2:
+            return False
+        self.required = wq.Or(self.groups)
+        return True
 
     def _filter(self, name: str, values: list[str]) -> wq.Query | None:
         if name == "doc":
@@ -145,6 +165,7 @@ class IndexReader:
         self.root = Path(root or settings["index.path"])
         self._generation = None
         self._searcher = None
+        self._synonyms = synonym_map(settings.synonyms())
         self.refresh()
 
     def refresh(self) -> bool:
@@ -201,25 +222,18 @@ class IndexReader:
         if not parsed.groups and not parsed.excluded and not parsed.filters:
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
-        plan = QueryPlan(parsed, self._analyzer)
+        plan = QueryPlan(parsed, self._analyzer, self._synonyms)
         mask = self._doc_mask
         if plan.excluded is not None:
             # A mask, not AndNot: Whoosh's AndNotMatcher can let an excluded first match through.
             mask = mask | set(self._searcher.docs_for_query(plan.excluded))
         filter_query = plan.filter_query()
         allow = set(self._searcher.docs_for_query(filter_query)) if filter_query else None
-        rescore = plan.rescores
-        top = collectors.TopCollector(max(page * size, RESCORE_WINDOW if rescore else 0),
-                                      usequality=False)  # every match is counted, none skipped
-        matches = _Matches(top)
-        collector = collectors.FilterCollector(matches, allow, mask)
-        self._searcher.search_with_collector(plan.scoring_query(), collector)
-        hits = collector.results()
-        result.total = len(matches.docnums)
-        ranked = [(hit.score, hit) for hit in hits]
-        if rescore:
-            ranked = sorted(((score * plan.near_factor(hit[f.TEXT]), hit) for score, hit in ranked),
-                            key=lambda pair: -pair[0])
+        docnums, ranked = self._run(plan, page * size, allow, mask)
+        if not docnums and plan.relax():  # as Meilisearch does: better some words than nothing
+            result.relaxed = True
+            docnums, ranked = self._run(plan, page * size, allow, mask)
+        result.total = len(docnums)
         for score, hit in ranked[(page - 1) * size: page * size]:
             text_ = hit[f.TEXT]
             spans = find_spans(text_, plan.needles)
@@ -228,9 +242,23 @@ class IndexReader:
                 paragraph=hit[f.PARAGRAPH], score=round(score, 4), text=text_,
                 snippet_html=str(snippet(text_, spans)), highlights=spans,
             ))
-        result.facets = self._facets(matches.docnums)
+        result.facets = self._facets(docnums)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
+
+    def _run(self, plan: QueryPlan, depth: int, allow, mask) -> tuple[list[int], list[tuple]]:
+        """Every match's record number, and the best ``depth`` as (score, hit), best first."""
+        rescore = plan.rescores
+        top = collectors.TopCollector(max(depth, RESCORE_WINDOW if rescore else 0),
+                                      usequality=False)  # every match is counted, none skipped
+        matches = _Matches(top)
+        collector = collectors.FilterCollector(matches, allow, mask)
+        self._searcher.search_with_collector(plan.scoring_query(), collector)
+        ranked = [(hit.score, hit) for hit in collector.results()]
+        if rescore:
+            ranked = sorted(((score * plan.near_factor(hit[f.TEXT]), hit) for score, hit in ranked),
+                            key=lambda pair: -pair[0])
+        return matches.docnums, ranked
 
     def _facet_columns(self) -> tuple[list, list, list]:
         """Per record number: its document, top-level section and years (once per generation)."""
@@ -257,7 +285,7 @@ class IndexReader:
 
     def needles(self, text: str) -> list[str]:
         """What a query highlights (normalised, whitespace-free), for marking a whole document."""
-        return QueryPlan(parse_query(text), self._analyzer).needles
+        return QueryPlan(parse_query(text), self._analyzer, self._synonyms).needles
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Queries close to ``text`` that do find something (for "did you mean")."""
@@ -339,6 +367,20 @@ class _Matches(collectors.WrappingCollector):
     def collect(self, sub_docnum):
         self.docnums.append(self.child.offset + sub_docnum)
         return self.child.collect(sub_docnum)
+
+
+def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:
+    """Each normalised entry -> the other entries of its groups.
+
+    >>> synonym_map([["扶贫", "脱贫"], ["ＧＤＰ", "生产总值"]])["gdp"]
+    ['生产总值']
+    """
+    out: dict[str, list[str]] = {}
+    for group in groups:
+        words = [w for w in dict.fromkeys(squeeze(g) for g in group) if w]
+        for w in words:
+            out.setdefault(w, []).extend(o for o in words if o != w and o not in out.get(w, []))
+    return out
 
 
 def _spans_of(text: str, word: str) -> list[tuple[int, int]]:
