@@ -5,9 +5,10 @@
   the length of a text, so an offset into the normalised text is an offset into the original.
 * ``WordTokenizer`` cuts CJK runs with jieba and keeps numbers and Latin codes whole
   (``4.65%``, ``s313``); positions count words, offsets are characters.
-* ``CharTokenizer`` indexes every non-space character and every pair of neighbouring non-space
-  characters at the same position. A quoted phrase becomes its pairs at consecutive positions, so
-  it matches exactly the texts that contain it, wherever jieba puts word boundaries.
+* ``CharTokenizer`` indexes, at each non-space character, the pair it starts (the last character
+  of a text stands alone). A quoted phrase becomes its pairs at consecutive positions, so it
+  matches exactly the texts that contain it, wherever jieba puts word boundaries; a single
+  character is every term that starts with it (a prefix query).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Iterator, Sequence
 
 from whoosh.analysis import Analyzer, StopFilter, Token, Tokenizer
 
-ANALYSIS_VERSION = 1  # bump when tokens change, so old indexes are rebuilt
+ANALYSIS_VERSION = 2  # bump when tokens change, so old indexes are rebuilt
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 LATIN = "0-9a-z\u00c0-\u024f"
@@ -165,13 +166,13 @@ def _inner_words(seg, word: str) -> Iterator[tuple[str, int]]:
 
 
 class CharTokenizer(Tokenizer):
-    """Every non-space character, and each pair of neighbours, at the character's position.
+    """At each non-space character, the pair it starts with the next one; the last stands alone.
 
-    In ``query`` mode a text gives only its pairs (or its one character), to be matched as a
-    phrase at consecutive positions.
+    Unigrams are not indexed: they doubled the postings (and the indexing time) for the sake of
+    one-character queries, which a prefix query over the pairs answers.
 
     >>> [(t.text, t.pos) for t in CharTokenizer()("户户 通", positions=True, mode="index")]
-    [('户', 0), ('户户', 0), ('户', 1), ('户通', 1), ('通', 2)]
+    [('户户', 0), ('户通', 1), ('通', 2)]
     >>> [t.text for t in CharTokenizer()("户户通", mode="query")]
     ['户户', '户通']
     """
@@ -188,16 +189,13 @@ class CharTokenizer(Tokenizer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         text = normalize(value)
         spots = [(i, ch) for i, ch in enumerate(text) if not ch.isspace()]
-        query = mode == "query"
-        if query and len(spots) == 1:
-            query = False  # one character: its unigram is the query
+        last = len(spots) - 1
         for n, (i, ch) in enumerate(spots):
-            pos = start_pos + n
-            if not query:
-                yield self._emit(t, ch, pos, start_char + i, start_char + i + 1)
-            if n + 1 < len(spots):
+            if n < last:
                 j, nxt = spots[n + 1]
-                yield self._emit(t, ch + nxt, pos, start_char + i, start_char + j + 1)
+                yield self._emit(t, ch + nxt, start_pos + n, start_char + i, start_char + j + 1)
+            elif n == 0 or mode != "query":  # one character alone, or the text's last
+                yield self._emit(t, ch, start_pos + n, start_char + i, start_char + i + 1)
 
     @staticmethod
     def _emit(t: Token, text: str, pos: int, startchar: int, endchar: int) -> Token:
@@ -210,6 +208,36 @@ class CharTokenizer(Tokenizer):
             t.startchar = startchar
             t.endchar = endchar
         return t
+
+
+class UnigramTokenizer(Tokenizer):
+    """Each distinct non-space character once: the field that answers one-character queries.
+
+    >>> sorted(t.text for t in UnigramTokenizer()("户户 通"))
+    ['户', '通']
+    """
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __hash__(self):
+        return hash(type(self))
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        first: dict[str, int] = {}
+        for i, ch in enumerate(normalize(value)):
+            if ch != " " and ch not in first:
+                first[ch] = i
+        for ch, i in first.items():
+            t.text, t.stopped, t.boost = ch, False, 1.0
+            if positions:
+                t.pos = start_pos + i  # where it first appears: only `explain` looks
+            if chars:
+                t.startchar, t.endchar = start_char + i, start_char + i + 1
+            yield t
 
 
 def build_word_analyzer(user_words: Sequence[str], stop_words: Sequence[str]) -> Analyzer:
@@ -237,7 +265,10 @@ def word_terms(analyzer: Analyzer, text: str) -> list[str]:
 
 
 def phrase_terms(text: str) -> list[str]:
-    """The character-field terms of a quoted phrase, at consecutive positions."""
+    """The character-field terms of a quoted phrase, at consecutive positions.
+
+    A one-character phrase gives that character, to be matched as a prefix.
+    """
     return [t.text for t in CharTokenizer()(text, mode="query")]
 
 
@@ -252,7 +283,8 @@ def explain(text: str, user_words: Sequence[str], stop_words: Sequence[str]) -> 
     chains = {
         "body": ("jieba words, stop words removed; also title and headings",
                  build_word_analyzer(user_words, stop_words)),
-        "chars": ("characters and character pairs, for exact phrases", build_char_analyzer()),
+        "chars": ("character pairs, for exact phrases", build_char_analyzer()),
+        "char": ("distinct single characters, for one-character queries", UnigramTokenizer()),
     }
     fields = {}
     for name, (description, analyzer) in chains.items():

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from whoosh import fields as wf
 
-from .analysis import build_char_analyzer, build_word_analyzer
+from .analysis import UnigramTokenizer, build_char_analyzer, build_word_analyzer
 
-SCHEMA_VERSION = 1  # bump on any change below: an index of another version is rebuilt
+SCHEMA_VERSION = 2  # bump on any change below: an index of another version is rebuilt
 
 KIND = "kind"
 KEY = "key"
@@ -29,6 +29,7 @@ START = "start"
 END = "end"
 BODY = "body"
 CHARS = "chars"
+CHAR = "char"  # distinct single characters, without positions
 PATH = "path"
 CONTENT_HASH = "content_hash"
 PARAGRAPH_COUNT = "paragraph_count"
@@ -69,6 +70,7 @@ def build_schema(user_words, stop_words) -> wf.Schema:
         END: wf.STORED(),
         BODY: wf.TEXT(analyzer=words, phrase=True),
         CHARS: wf.TEXT(analyzer=build_char_analyzer(), phrase=True),
+        CHAR: wf.TEXT(analyzer=UnigramTokenizer(), phrase=False),
         PATH: wf.STORED(),
         CONTENT_HASH: wf.STORED(),
         PARAGRAPH_COUNT: wf.STORED(),

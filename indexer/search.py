@@ -61,6 +61,8 @@ def _char_query(text: str, boost: float = 1.0) -> wq.Query | None:
     terms = phrase_terms(text)
     if not terms:
         return None
+    if len(terms) == 1 and len(terms[0]) == 1:
+        return wq.Term(f.CHAR, terms[0], boost=boost)
     if len(terms) == 1:
         return wq.Term(f.CHARS, terms[0], boost=boost)
     return wq.Phrase(f.CHARS, terms, boost=boost)

@@ -267,5 +267,5 @@ def add_report(writer, doc_id: str, path: str, digest: str, size: int, report: R
             f.SECTION_PATH: list(block.section_path), f.SECTION_NO: block.section_no,
             f.HEADING_WORDS: " ".join(block.section_path), f.PARAGRAPH: block.number,
             f.LEVEL: block.level, f.TEXT: block.text, f.START: block.start, f.END: block.end,
-            f.BODY: block.text, f.CHARS: block.text,
+            f.BODY: block.text, f.CHARS: block.text, f.CHAR: block.text,
         })
