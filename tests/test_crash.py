@@ -1,23 +1,36 @@
-"""SIGKILL during indexing: the previous index stays searchable and the next run completes."""
+"""SIGKILL during indexing: the previous index stays searchable and the next run completes.
 
+Two rebuild paths are killed: the single-process one (a small folder, under the 2 MB threshold)
+and the parallel one (wikisource_gwr, 4.4 MB: spawned worker processes, one segment each), the
+latter at 20 moments spread over a whole rebuild.
+"""
+
+from __future__ import annotations
+
+import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from conftest import SEEDS, SHARED, make_settings
+from indexer import store
 from indexer.search import IndexReader
-from indexer.writer import index_reports
+from indexer.writer import PARALLEL_MIN_BYTES, index_reports
 
 CORPUS = SHARED / "corpus" / "prov2026"
+LARGEST = SHARED / "corpus" / "wikisource_gwr"
 
 
-def _write_config(path: Path, index_dir: Path, folder: Path) -> None:
-    path.write_text(f"index:\n  path: {index_dir}\n  folders: [{folder}]\n", "utf-8")
+def _write_config(path: Path, index_dir: Path, folder: Path, extra: str = "") -> None:
+    path.write_text(f"index:\n  path: {index_dir}\n  folders: [{folder}]\n{extra}", "utf-8")
 
 
 def _kill_after(config: Path, delay: float, *args: str) -> int:
@@ -39,36 +52,66 @@ def _state(settings):
         reader.close()
 
 
-@pytest.fixture
-def corpus_workspace(tmp_path):
-    folder = tmp_path / "reports"
+def _lock_is_free(root: Path) -> bool:
+    """The writer's lock can be taken at once (the OS released it with the killed process)."""
+    lock = FileLock(str(root / store.LOCK))
+    try:
+        lock.acquire(timeout=0)
+    except TimeoutError:  # filelock.Timeout is a TimeoutError
+        return False
+    lock.release()
+    return True
+
+
+def _make_corpus_folder(folder: Path) -> None:
     shutil.copytree(SEEDS, folder)
     source = CORPUS if CORPUS.is_dir() else SEEDS
     for i, path in enumerate(sorted(source.glob("*.txt"))[:12]):
         shutil.copy(path, folder / f"corpus_{i:02d}.txt")
+
+
+@pytest.fixture
+def corpus_workspace(tmp_path):
+    folder = tmp_path / "reports"
+    _make_corpus_folder(folder)
     settings = make_settings(tmp_path / "index", [folder])
     config = tmp_path / "config.yaml"
     _write_config(config, tmp_path / "index", folder)
     return folder, settings, config
 
 
-@pytest.mark.parametrize("delay", [0.6, 1.2, 1.8, 2.6, 3.5])
-def test_kill_during_rebuild_keeps_previous_index(corpus_workspace, delay):
-    folder, settings, config = corpus_workspace
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory):
+    """The 17-report folder (below the parallel threshold), indexed once for the module."""
+    base = tmp_path_factory.mktemp("small")
+    folder = base / "reports"
+    _make_corpus_folder(folder)
+    settings = make_settings(base / "index", [folder])
+    config = base / "config.yaml"
+    _write_config(config, base / "index", folder)
     first = index_reports(settings)
     before = _state(settings)
-    assert before[0] == first.added
+    assert before[0] == first.added == 17
+    return settings, config, before
 
+
+@pytest.mark.parametrize("delay", [0.6, 1.2, 1.8, 2.6, 3.5])
+def test_kill_during_rebuild_keeps_previous_index(small_index, delay):
+    settings, config, before = small_index
     _kill_after(config, delay, "--rebuild")
     assert _state(settings) == before  # the old index answers, unchanged
+    assert _lock_is_free(Path(settings["index.path"]))
 
+
+def test_rebuild_after_kills_completes(small_index):
+    settings, _, before = small_index
     again = index_reports(settings, rebuild=True)
-    assert again.added == first.added and not again.failed
+    assert again.added == 17 and not again.failed
     assert _state(settings) == before
 
 
 @pytest.mark.parametrize("delay", [0.8, 1.6, 2.4])
-def test_kill_during_incremental_update(corpus_workspace, delay):
+def test_kill_during_incremental_update(corpus_workspace, small_index, delay):
     folder, settings, config = corpus_workspace
     for path in sorted(folder.glob("corpus_*.txt"))[6:]:
         path.rename(path.with_suffix(".hold"))
@@ -84,10 +127,8 @@ def test_kill_during_incremental_update(corpus_workspace, delay):
     final = index_reports(settings)
     assert not final.failed
     assert final.added + final.skipped == 17
-    docs, paragraphs, _ = _state(settings)
-    assert docs == 17
-    clean = index_reports(settings.replace(index__path=str(folder.parent / "clean")))
-    assert paragraphs == clean.paragraphs
+    # The same 17 reports, indexed from scratch once for the module.
+    assert _state(settings) == small_index[2]
 
 
 def test_search_during_index_runs_never_fails(corpus_workspace):
@@ -119,3 +160,185 @@ def test_search_during_index_runs_never_fails(corpus_workspace):
     finally:
         reader.close()
     assert searches > 20 and len(generations) >= 2
+
+
+# --- The parallel rebuild, killed at 20 moments ---------------------------------------------
+
+# Four moments are events, because their windows are too narrow to hit by time: the first
+# worker process has just been spawned; 0.1 s later, while the workers import (before they ask
+# the kernel to kill them with their parent); the new table of contents is written but not yet
+# published; the new generation has just been published. The other 16 are spread from 3% to
+# 90% of the measured rebuild: start-up, parsing, worker indexing, segment finalising.
+FRACTIONS = [round(0.03 + i * (0.90 - 0.03) / 15, 3) for i in range(16)]
+MOMENTS = ["spawned", "workers-starting", *FRACTIONS, "toc-written", "published"]
+QUERIES = ['"政府工作报告"', "社会主义 建设", '"人民代表大会"', "国", "经济 -农业", "粮食 OR 钢铁"]
+ALL = 100_000  # a page larger than the index: totals exact even where a small page undercounts
+MARK = "REPORT_SEARCH_CRASH_RUN"  # in the environment of a killed run and all its children
+
+
+def _full_state(settings) -> dict:
+    reader = IndexReader(settings)
+    try:
+        info = reader.status()
+        return {
+            "documents": info["documents"], "paragraphs": info["paragraphs"],
+            "per_document": {d["doc_id"]: d["paragraph_count"] for d in reader.documents()},
+            "totals": {q: reader.search(q, size=ALL).total for q in QUERIES},
+        }
+    finally:
+        reader.close()
+
+
+def _marked(token: str) -> dict[int, str]:
+    """Processes (pid -> command line) carrying ``token`` in their environment."""
+    needle = f"{MARK}={token}".encode()
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if needle in Path(f"/proc/{entry}/environ").read_bytes().split(b"\0"):
+                cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+                found[int(entry)] = cmd.decode(errors="replace")[:120]
+        except OSError:  # gone meanwhile, or not ours
+            pass
+    return found
+
+
+def _spawned_children(pid: int) -> bool:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return False
+    for child in children:
+        try:
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def _new_toc(root: Path, since: float) -> bool:
+    """A generation other than the current one has a committed table of contents written after
+    ``since`` (a killed run's leftover may have the same name: the run reuses the number)."""
+    current = os.readlink(root / store.CURRENT)
+    for path in root.iterdir():
+        if store.GEN_RE.match(path.name) and path.name != current:
+            try:
+                for name in os.listdir(path):
+                    if re.match(r"^_MAIN_[1-9]\d*\.toc$", name) and (
+                            (path / name).stat().st_mtime >= since):
+                        return True
+            except OSError:
+                pass
+    return False
+
+
+def _rebuild_killed_at(config: Path, root: Path, moment, duration: float, token: str):
+    """Start a rebuild and SIGKILL it at ``moment``: (seconds it ran, whether it was killed,
+    whether a new generation was published)."""
+    env = dict(os.environ, **{MARK: token})
+    current = os.readlink(root / store.CURRENT)
+    started, wall = time.monotonic(), time.time()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer.cli", "index", "--rebuild", "--config", str(config)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        if isinstance(moment, float):
+            proc.wait(timeout=moment * duration)
+        else:
+            reached = {
+                "spawned": lambda: _spawned_children(proc.pid),
+                "workers-starting": lambda: _spawned_children(proc.pid),
+                "toc-written": lambda: _new_toc(root, wall),
+                "published": lambda: os.readlink(root / store.CURRENT) != current,
+            }[moment]
+            pause = 0.002 if moment == "toc-written" else 0.0005
+            while not reached():
+                assert proc.poll() is None, f"the rebuild ended before {moment}"
+                time.sleep(pause)
+            if moment == "workers-starting":
+                time.sleep(0.1)
+    except subprocess.TimeoutExpired:
+        pass
+    finally:
+        killed = proc.poll() is None
+        proc.kill()
+        code = proc.wait()
+    ran = time.monotonic() - started
+    assert code == (-signal.SIGKILL if killed else 0), code
+    return ran, killed, os.readlink(root / store.CURRENT) != current
+
+
+@pytest.fixture(scope="module")
+def largest_index(tmp_path_factory):
+    """wikisource_gwr indexed once by `report-search index --rebuild`, which is also timed."""
+    if not LARGEST.is_dir():
+        pytest.skip("needs /work/shared/corpus/wikisource_gwr")
+    base = tmp_path_factory.mktemp("largest")
+    folder, root = base / "reports", base / "index"
+    shutil.copytree(LARGEST, folder)
+    assert sum(p.stat().st_size for p in folder.glob("*.txt")) >= PARALLEL_MIN_BYTES
+    config = base / "config.yaml"
+    _write_config(config, root, folder, "  processes: 2\n")
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "indexer.cli", "index", "--rebuild", "--config",
+                    str(config)], check=True, capture_output=True)
+    duration = time.monotonic() - started
+    settings = make_settings(root, [folder])
+    baseline = _full_state(settings)
+    assert baseline["documents"] == 88
+    print(f"\nrebuild of wikisource_gwr: {duration:.1f} s")
+    return settings, config, baseline, {"duration": duration}
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=[f"{m:.0%}" if isinstance(m, float) else m
+                                                 for m in MOMENTS])
+def test_kill_parallel_rebuild_keeps_a_complete_index(largest_index, moment):
+    settings, config, baseline, timing = largest_index
+    root = Path(settings["index.path"])
+    token = uuid.uuid4().hex
+    try:
+        for _ in range(2):
+            ran, killed, published = _rebuild_killed_at(config, root, moment,
+                                                         timing["duration"], token)
+            if killed:
+                break
+            # Other load on the machine eased since the rebuild was timed: it finished before
+            # its moment. It must have left a complete index; time it anew and kill again.
+            assert _full_state(settings) == baseline
+            timing["duration"] = ran
+        assert killed, f"the rebuild finished twice before {moment:.0%} of its duration"
+        # Workers are to die with their parent; the resource tracker follows when they are gone.
+        deadline = time.monotonic() + 1.5
+        while (left := _marked(token)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert left == {}, "processes of the killed rebuild still alive 1.5 s after the kill"
+    finally:
+        for pid in _marked(token):  # ours: started by this test, never let them outlive it
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+    print(f" killed after {ran:.1f} s ({'new' if published else 'previous'} generation)",
+          end="")
+    assert _lock_is_free(root)
+    # The previous generation, or (killed after publishing) the new one: complete either way.
+    assert _full_state(settings) == baseline
+
+
+def test_normal_run_after_parallel_kills(largest_index):
+    """After the kills, `report-search index` runs without waiting, changes nothing and cleans
+    up the generations the killed rebuilds left."""
+    settings, config, baseline, _ = largest_index
+    root = Path(settings["index.path"])
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "indexer.cli", "index", "--config",
+                           str(config)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "0 added, 0 updated, 0 removed, 88 skipped, 0 failed" in done.stdout
+    assert time.monotonic() - started < settings["index.lock_timeout"]
+    assert _full_state(settings) == baseline
+    gens = sorted(p.name for p in root.iterdir() if store.GEN_RE.match(p.name))
+    assert len(gens) <= 2 and os.readlink(root / store.CURRENT) in gens
