@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing as mp
+import os
 import queue
 import signal
 import traceback
@@ -26,17 +27,19 @@ WRITER_MB = 256  # Whoosh's in-memory posting pool per writer, before it spills 
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """Linux: have the kernel kill this process when its parent dies (e.g. by SIGKILL)."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass  # not Linux: an orphan worker only writes into an unpublished folder
+    if os.getppid() != parent:  # the parent died while this process was starting
+        os._exit(1)
 
 
-def _work(gen_dir: str, jobs, results) -> None:
-    _die_with_parent()
+def _work(parent: int, gen_dir: str, jobs, results) -> None:
+    _die_with_parent(parent)
     from .writer import add_report  # a spawned child imports afresh
 
     try:
@@ -64,7 +67,7 @@ class ParallelBuild:
         self.jobs = ctx.Queue(maxsize=4 * processes)  # back-pressure: parsing runs ahead a bit
         self.results = ctx.Queue()
         self.workers = [
-            ctx.Process(target=_work, args=(self.gen_dir, self.jobs, self.results),
+            ctx.Process(target=_work, args=(os.getpid(), self.gen_dir, self.jobs, self.results),
                         daemon=True, name=f"report-search-index-{n}")
             for n in range(processes)
         ]

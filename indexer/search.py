@@ -231,6 +231,9 @@ class IndexReader:
             mask = mask | set(self._searcher.docs_for_query(plan.excluded))
         filter_query = plan.filter_query()
         allow = set(self._searcher.docs_for_query(filter_query)) if filter_query else None
+        if allow is not None and not allow:  # Whoosh reads an empty allow-set as "no filter"
+            result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+            return result
         docnums, ranked = self._run(plan, page * size, allow, mask)
         if not docnums and plan.relax():  # as Meilisearch does: better some words than nothing
             result.relaxed = True
@@ -251,8 +254,11 @@ class IndexReader:
     def _run(self, plan: QueryPlan, depth: int, allow, mask) -> tuple[list[int], list[tuple]]:
         """Every match's record number, and the best ``depth`` as (score, hit), best first."""
         rescore = plan.rescores
+        # Every match is counted, none skipped: no block-quality skipping, and no matcher
+        # "replacement" (which prunes branches that cannot reach the top N, and with them
+        # matches the total and the facets must count).
         top = collectors.TopCollector(max(depth, RESCORE_WINDOW if rescore else 0),
-                                      usequality=False)  # every match is counted, none skipped
+                                      usequality=False, replace=0)
         matches = _Matches(top)
         collector = collectors.FilterCollector(matches, allow, mask)
         self._searcher.search_with_collector(plan.scoring_query(), collector)
