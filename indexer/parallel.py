@@ -118,3 +118,6 @@ class ParallelBuild:
                 w.kill()
         for w in self.workers:
             w.join()
+        # Queued jobs nobody will read must not keep this process from exiting.
+        self.jobs.cancel_join_thread()
+        self.results.cancel_join_thread()

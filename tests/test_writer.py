@@ -200,3 +200,26 @@ def test_parallel_rebuild_matches_single_process(workspace, tmp_path, monkeypatc
     (folder / "new.txt").write_text("某镇2022年工作总结\n新增独有词汇甲乙丙。\n", "utf-8")
     assert index_reports(parallel_settings).added == 1
     assert _everything(parallel_settings)[0] != single[0]
+
+
+def test_parallel_worker_death_is_a_clear_error_and_keeps_the_index(workspace, monkeypatch):
+    from indexer import parallel
+    from indexer.errors import IndexWorkerError
+
+    _, settings = workspace
+    before = index_reports(settings).generation
+    monkeypatch.setattr("indexer.writer.PARALLEL_MIN_BYTES", 0)
+    add = parallel.ParallelBuild.add
+
+    def add_after_a_worker_dies(self, *job):
+        self.workers[0].kill()
+        self.workers[0].join()
+        add(self, *job)
+
+    monkeypatch.setattr(parallel.ParallelBuild, "add", add_after_a_worker_dies)
+    with pytest.raises(IndexWorkerError, match="died"):
+        index_reports(settings.replace(index__processes=2), rebuild=True)
+    assert store.generation(settings["index.path"]) == before
+    reader = IndexReader(settings)
+    assert reader.search('"户户通"').total == 3
+    reader.close()
