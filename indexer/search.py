@@ -387,7 +387,8 @@ def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:
     for group in groups:
         words = [w for w in dict.fromkeys(squeeze(g) for g in group) if w]
         for w in words:
-            out.setdefault(w, []).extend(o for o in words if o != w and o not in out.get(w, []))
+            others = out.setdefault(w, [])
+            others += [o for o in words if o != w and o not in others]
     return out
 
 
