@@ -235,15 +235,41 @@ def _new_toc(root: Path, since: float) -> bool:
     return False
 
 
+# The real indexer, which stops itself (SIGSTOP) just before or just after it publishes the new
+# generation; the test then kills it there. Polled from outside, those windows (a few ms) were
+# missed on a busy machine: the rebuild ended before the poll saw its table of contents.
+_STOP_AT_PUBLISH = """
+import os, signal, sys
+from indexer import cli, store
+when, publish = sys.argv.pop(1), store.publish
+def stopping_publish(root, gen_dir):
+    if when == "before":
+        os.kill(os.getpid(), signal.SIGSTOP)
+    publish(root, gen_dir)
+    if when == "after":
+        os.kill(os.getpid(), signal.SIGSTOP)
+store.publish = stopping_publish
+cli.main()
+"""
+
+
+def _stopped(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat[stat.rindex(")") + 2] == "T"
+
+
 def _rebuild_killed_at(config: Path, root: Path, moment, duration: float, token: str):
     """Start a rebuild and SIGKILL it at ``moment``: (seconds it ran, whether it was killed,
     whether a new generation was published)."""
     env = dict(os.environ, **{MARK: token})
     current = os.readlink(root / store.CURRENT)
     started, wall = time.monotonic(), time.time()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "indexer.cli", "index", "--rebuild", "--config", str(config)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    args = ["index", "--rebuild", "--config", str(config)]
+    at_publish = {"toc-written": "before", "published": "after"}.get(moment)
+    command = ([sys.executable, "-c", _STOP_AT_PUBLISH, at_publish] if at_publish
+               else [sys.executable, "-m", "indexer.cli"]) + args
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env)
     try:
         if isinstance(moment, float):
             proc.wait(timeout=moment * duration)
@@ -251,15 +277,18 @@ def _rebuild_killed_at(config: Path, root: Path, moment, duration: float, token:
             reached = {
                 "spawned": lambda: _spawned_children(proc.pid),
                 "workers-starting": lambda: _spawned_children(proc.pid),
-                "toc-written": lambda: _new_toc(root, wall),
-                "published": lambda: os.readlink(root / store.CURRENT) != current,
+                "toc-written": lambda: _stopped(proc.pid),
+                "published": lambda: _stopped(proc.pid),
             }[moment]
-            pause = 0.002 if moment == "toc-written" else 0.0005
             while not reached():
                 assert proc.poll() is None, f"the rebuild ended before {moment}"
-                time.sleep(pause)
+                time.sleep(0.0005)
             if moment == "workers-starting":
                 time.sleep(0.1)
+            elif moment == "toc-written":
+                assert _new_toc(root, wall) and os.readlink(root / store.CURRENT) == current
+            elif moment == "published":
+                assert os.readlink(root / store.CURRENT) != current
     except subprocess.TimeoutExpired:
         pass
     finally:
