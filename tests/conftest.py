@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,6 +29,54 @@ def make_settings(index_dir, folders=(), **overrides):
         index__path=str(index_dir), index__folders=[str(f) for f in folders], **overrides
     )
     return settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def spawned_children(pid: int) -> int:
+    """How many multiprocessing "spawn" children ``pid`` has right now."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0
+    count = 0
+    for child in children:
+        try:
+            count += b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:  # gone meanwhile
+            pass
+    return count
+
+
+@contextlib.contextmanager
+def running_server(command: list[str], port: int, log: Path, timeout: float = 30):
+    """The server ``command`` starts, once it answers /api/health: (base URL, process).
+    Stopped with SIGTERM, as an operator would; its stderr goes to ``log``."""
+    with log.open("wb") as err:
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(base + "/api/health", timeout=10).close()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("gunicorn did not start: " + log.read_text("utf-8", "replace")[-2000:])
+                time.sleep(0.2)
+        yield base, proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture
@@ -73,3 +128,16 @@ def workspace(tmp_path):
     folder = tmp_path / "reports"
     shutil.copytree(SEEDS, folder)
     return folder, make_settings(tmp_path / "index", [folder])
+
+
+@pytest.fixture(scope="session")
+def seeds_client(seeds_index):
+    """A Flask test client over the session's seeds index."""
+    from webui import create_app
+
+    return create_app({"TESTING": True, "SETTINGS": seeds_index}).test_client()
+
+
+@pytest.fixture(scope="session")
+def spec(seeds_client):
+    return seeds_client.get("/api/openapi.json").get_json()

@@ -44,6 +44,15 @@ def check(spec, response, path, method="get"):
     return response.get_json()
 
 
+def error_of(spec, response) -> dict:
+    """The error object of a response that must be the documented envelope."""
+    assert response.mimetype == "application/json", response.data[:200]
+    body = response.get_json()
+    schema = {**spec["components"]["schemas"]["Error"], "components": spec["components"]}
+    jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
+    return body["error"]
+
+
 def test_api_search_shape_and_highlights(client, spec):
     response = client.get("/api/search", query_string={"q": '"户户通"'})
     assert response.status_code == 200

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from conftest import SEEDS, SHARED, make_settings
+from conftest import SEEDS, SHARED, make_settings, spawned_children
 from indexer import store
 from indexer.search import IndexReader
 from indexer.writer import PARALLEL_MIN_BYTES, index_reports
@@ -205,20 +205,6 @@ def _marked(token: str) -> dict[int, str]:
     return found
 
 
-def _spawned_children(pid: int) -> bool:
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return False
-    for child in children:
-        try:
-            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
-                return True
-        except OSError:
-            pass
-    return False
-
-
 def _new_toc(root: Path, since: float) -> bool:
     """A generation other than the current one has a committed table of contents written after
     ``since`` (a killed run's leftover may have the same name: the run reuses the number)."""
@@ -275,8 +261,8 @@ def _rebuild_killed_at(config: Path, root: Path, moment, duration: float, token:
             proc.wait(timeout=moment * duration)
         else:
             reached = {
-                "spawned": lambda: _spawned_children(proc.pid),
-                "workers-starting": lambda: _spawned_children(proc.pid),
+                "spawned": lambda: spawned_children(proc.pid),
+                "workers-starting": lambda: spawned_children(proc.pid),
                 "toc-written": lambda: _stopped(proc.pid),
                 "published": lambda: _stopped(proc.pid),
             }[moment]

@@ -2,8 +2,6 @@
 
 import json
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,15 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, free_port, running_server
 
 EXE = ROOT / ".venv" / "bin" / "report-search"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(base: str, path: str, **params):
@@ -47,25 +39,9 @@ def server(tmp_path):
         f"index:\n  path: {tmp_path / 'ix'}\n  folders: [{folder}]\n"
         f"server:\n  port: {port}\n  workers: 3\n", "utf-8")
     subprocess.run(cli("index", "--config", str(config)), check=True, capture_output=True)
-    proc = subprocess.Popen(cli("serve", "--config", str(config)),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            get(base, "/api/health")
-            break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("gunicorn did not start: " + proc.stderr.read().decode()[-2000:])
-    yield base, config, folder, proc
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    proc.stderr.close()
+    with running_server(cli("serve", "--config", str(config)), port,
+                        tmp_path / "gunicorn.log") as (base, proc):
+        yield base, config, folder, proc
 
 
 def worker_pids(master: int) -> list[int]:

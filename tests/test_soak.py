@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -26,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, make_settings
+from conftest import SHARED, free_port, make_settings, running_server, spawned_children
 from indexer.search import IndexReader
 from indexer.writer import PARALLEL_MIN_BYTES, index_reports
 
@@ -44,12 +42,6 @@ QUERIES = [
 
 pytestmark = pytest.mark.skipif(not (PROV.is_dir() and NATIONAL.is_dir()),
                                 reason="needs /work/shared/corpus")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _fetch(base: str, path: str, **params) -> tuple[int, str, bytes]:
@@ -145,50 +137,15 @@ def soak_server(tmp_path):
         path.chmod(0o644)
         with path.open("a", encoding="utf-8") as out:
             out.write(f"\n设立{_gone(i)}，加强生态保护。\n")
-    port = _free_port()
+    port = free_port()
     config = tmp_path / "config.yaml"
     config.write_text(f"index:\n  path: {tmp_path / 'ix'}\n  folders: [{folder}]\n"
                       f"  processes: 2\nserver:\n  port: {port}\n  workers: 3\n", "utf-8")
     index_reports(make_settings(tmp_path / "ix", [folder], index__processes=2))
     log = tmp_path / "gunicorn.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "indexer.cli", "serve", "--config", str(config)],
-            stdout=subprocess.DEVNULL, stderr=err)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            _fetch(base, "/api/health")
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                proc.wait()
-                pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
-            time.sleep(0.2)
-    yield base, config, folder, log
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def _spawned_workers(pid: int) -> int:
-    """How many multiprocessing 'spawn' children ``pid`` has right now."""
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return 0
-    count = 0
-    for child in children:
-        try:
-            count += b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            pass
-    return count
+    command = [sys.executable, "-m", "indexer.cli", "serve", "--config", str(config)]
+    with running_server(command, port, log) as (base, _):
+        yield base, config, folder, log
 
 
 def _run_indexer(config: Path, rebuild: bool) -> tuple[dict, int]:
@@ -198,7 +155,7 @@ def _run_indexer(config: Path, rebuild: bool) -> tuple[dict, int]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
     while proc.poll() is None:
-        peak = max(peak, _spawned_workers(proc.pid))
+        peak = max(peak, spawned_children(proc.pid))
         time.sleep(0.02)
     out, err = proc.communicate()
     assert proc.returncode == 0, err.decode()[-2000:]

@@ -15,13 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import multiprocessing
 import os
 import platform
 import queue
-import random
-import re
 import shutil
 import subprocess
 import sys
@@ -34,142 +31,18 @@ from pathlib import Path
 import load
 import paragraphs
 import peers
+from corpora import ROOT, corpus_folder, make_queries, quiet_jieba
+from product import Product
+from report import FLOOR, KINDS, PRODUCT, render, targets
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
-CACHE = Path(tempfile.gettempdir()) / "bench"  # generated corpora, kept between runs
-PRODUCT, FLOOR = "product", "jieba floor"
 ENGINES = [PRODUCT, "whoosh", "fts5-jieba", "fts5-trigram", "substring", "tantivy"]
-KINDS = ("word", "two words", "phrase", "one char")
-CJK = re.compile(r"[\u4e00-\u9fff]+")
 # A paragraph appended to a copied report for the incremental test; the query finds only it.
 MARKER = "本段为增量索引测试标记内容，用于检验新文件多久可以被检索到。"
 MARKER_QUERY = "增量 索引 测试 标记"
 
 
-class Product:
-    """The product through its public API, answering with the same keys as the peers."""
-
-    name = PRODUCT
-
-    def _settings(self, folder, workdir):
-        from indexer.config import load_settings
-
-        return load_settings(None).replace(index__path=str(workdir), index__folders=[str(folder)])
-
-    def build(self, folder, workdir):
-        from indexer.writer import index_reports
-
-        index_reports(self._settings(folder, workdir), rebuild=True)
-
-    def open(self, folder, workdir):
-        from indexer.search import IndexReader
-
-        self.settings = self._settings(folder, workdir)
-        self.reader = IndexReader(self.settings)
-        self._names()
-
-    def _names(self):
-        self.names = {d["doc_id"]: Path(d["path"]).name for d in self.reader.documents()}
-
-    def _keys(self, page):
-        return [f"{self.names[h.doc_id]}#{h.paragraph}" for h in page.results]
-
-    def search(self, query, limit=10):
-        return self._keys(self.reader.search(query, page=1, size=limit))
-
-    def all_matches(self, phrase):
-        # The library does not cap the page size (the API does): one page holds every match.
-        first = self.reader.search(f'"{phrase}"', size=100)
-        if first.total <= 100:
-            return set(self._keys(first))
-        return set(self._keys(self.reader.search(f'"{phrase}"', size=first.total)))
-
-    def add_file(self, path):
-        from indexer.writer import index_reports
-
-        index_reports(self.settings, paths=[path])
-
-    def refresh(self):
-        if self.reader.refresh():
-            self._names()
-
-
 def make_engine(name):
     return Product() if name == PRODUCT else peers.PEERS[name]()
-
-
-def quiet_jieba():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
-# --- corpora and queries ---------------------------------------------------------------------
-
-def corpus_folder(name: str) -> Path:
-    """seeds, a shared corpus (prov2026, wikisource_gwr) or ``<N>k`` generated paragraphs."""
-    if name == "seeds":
-        return ROOT / "seeds"
-    shared = ROOT.parent / "shared" / "corpus" / name
-    if shared.is_dir():
-        return shared
-    m = re.fullmatch(r"(\d+)k", name)
-    if not m:
-        raise ValueError(f"unknown corpus {name!r}: seeds, prov2026, wikisource_gwr or <N>k")
-    folder = CACHE / f"c{name}"
-    if not any(folder.glob("*.txt")):
-        tmp = CACHE / f".c{name}-{os.getpid()}"  # renamed when complete: never half a corpus
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, str(MAKE_CORPUS), "--paragraphs",
-                        str(int(m.group(1)) * 1000), "--out", str(tmp)], check=True,
-                       stdout=subprocess.DEVNULL)
-        tmp.rename(folder)
-    return folder
-
-
-def make_queries(paras, n: int, seed: int = 7) -> dict[str, list[str]]:
-    """Deterministic queries in the product's syntax, drawn from the corpus itself."""
-    jieba = quiet_jieba()
-    rng = random.Random(seed)
-    bodies = [p.text for p in paras if len(p.text) >= 20] or [p.text for p in paras]
-    sample = rng.sample(bodies, min(len(bodies), 2000))
-    cut = [[w for w in jieba.lcut(t) if len(w) >= 2 and CJK.fullmatch(w)] for t in sample]
-    counts = Counter(w for words in cut for w in words)
-    frequent = [w for w, _ in counts.most_common(500)]
-    common = {w for w, _ in counts.most_common(2000)}
-
-    def draw(make):
-        found: dict[str, None] = {}
-        for _ in range(n * 50):
-            q = make()
-            if q:
-                found[q] = None
-            if len(found) == n:
-                break
-        return list(found)
-
-    def two_words():
-        words = list(dict.fromkeys(w for w in rng.choice(cut) if w in common))
-        return " ".join(rng.sample(words, 2)) if len(words) >= 2 else None
-
-    def phrase():
-        runs = [r for r in CJK.findall(rng.choice(sample)) if len(r) >= 2]
-        if not runs:
-            return None
-        run = rng.choice(runs)
-        size = rng.randint(2, min(8, len(run)))
-        start = rng.randrange(len(run) - size + 1)
-        return f'"{run[start:start + size]}"'
-
-    def one_char():
-        chars = "".join(CJK.findall(rng.choice(sample)))
-        return f'"{rng.choice(chars)}"' if chars else None
-
-    return {"word": draw(lambda: rng.choice(frequent) if frequent else None),
-            "two words": draw(two_words), "phrase": draw(phrase), "one char": draw(one_char)}
 
 
 # --- building, each in its own process ------------------------------------------------------
@@ -506,149 +379,6 @@ def meta() -> dict:
             "loadavg": os.getloadavg(), "sqlite": sqlite3.sqlite_version,
             "whoosh": whoosh.versionstring(), "jieba": jieba.__version__,
             "tantivy": tantivy_version, "started": time.strftime("%Y-%m-%d %H:%M:%S")}
-
-
-def targets(result) -> list[dict]:
-    """The goals, met or missed, for every corpus but the tiny seeds (100k is the real one)."""
-    out = []
-
-    def check(corpus, goal, value, limit, strict=False):
-        met = None if value is None else (value < limit if strict else value <= limit)
-        out.append({"corpus": corpus, "target": goal, "value": value, "limit": limit, "met": met})
-
-    for corpus, c in result["corpora"].items():
-        if corpus == "seeds":
-            continue
-        b = c.get("build", {})
-        ratio = (b[PRODUCT]["seconds"] / b[FLOOR]["seconds"]
-                 if PRODUCT in b and FLOOR in b else None)
-        check(corpus, "product rebuild ≤ 2× jieba floor", ratio, 2.0)
-        for kind in ("phrase", "two words"):
-            lat = c.get("latency", {}).get(kind, {})
-            mine = lat.get(PRODUCT, {}).get("p95_ms")
-            for peer, limit, strict, goal in (("fts5-jieba", 3.0, False, "≤ 3× fts5-jieba"),
-                                              ("whoosh", 1.0, True, "< whoosh")):
-                theirs = lat.get(peer, {}).get("p95_ms")
-                value = mine / theirs if mine is not None and theirs else None
-                check(corpus, f"{kind} p95 {goal}", value, limit, strict)
-        http = c.get("http")
-        check(corpus, "HTTP p95 < 50 ms (8 clients)", http["all"]["p95_ms"] if http else None,
-              50.0, strict=True)
-    return out
-
-
-# --- tables ----------------------------------------------------------------------------------
-
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def _x(value, ref) -> str:
-    return f"{value / ref:.2f}×" if value is not None and ref else "–"
-
-
-def render(result) -> str:
-    """The whole run as markdown: one section per corpus, then relevance, targets, errors."""
-    m = result["meta"]
-    parts = [f"# report-search benchmark ({m['started']}, commit {m['commit']}, {m['cpus']} CPUs, "
-             f"load {m['loadavg'][0]:.1f}; sqlite {m['sqlite']}, whoosh {m['whoosh']}, "
-             f"tantivy {m['tantivy']}, jieba {m['jieba']})"]
-    for name, c in result["corpora"].items():
-        parts.append(f"## {name}: {c['paragraphs']} paragraphs, {c['files']} files, "
-                     f"{c['input_mb']:.1f} MB")
-        parts.append(_build_table(c))
-        parts.append(_latency_table(c))
-        parts.append(_phrase_table(c))
-        if c.get("incremental"):
-            inc = c["incremental"]
-            ref = inc.get(PRODUCT, {}).get("seconds")
-            parts.append("Add one report until a query finds it (× product):\n\n" + _table(
-                ["engine", "seconds", "× product"],
-                [[n, f"{v['seconds']:.3f}", _x(v["seconds"], ref)] for n, v in inc.items()]))
-        if c.get("http"):
-            parts.append(_http_table(c["http"]))
-    if result.get("relevance"):
-        rel = result["relevance"]
-        ref = rel.get(PRODUCT, {})
-        corpora = sorted({k for v in rel.values() for k in v["ndcg_by_corpus"]})
-        rows = [[n, f"{v['ndcg@10']:.3f}", _x(v["ndcg@10"], ref.get("ndcg@10")),
-                 f"{v['mrr']:.3f}", _x(v["mrr"], ref.get("mrr")),
-                 *(f"{v['ndcg_by_corpus'].get(c_, 0):.3f}" for c_ in corpora)]
-                for n, v in rel.items()]
-        n = next(iter(rel.values()))["queries"]
-        parts.append(f"## relevance ({n} judged queries)\n\n" + _table(
-            ["engine", "nDCG@10", "× product", "MRR", "× product",
-             *(f"nDCG@10 {c_}" for c_ in corpora)], rows))
-    if result.get("targets"):
-        rows = [[t["corpus"], t["target"], "–" if t["value"] is None else f"{t['value']:.2f}",
-                 f"{t['limit']:g}", {True: "met", False: "MISSED", None: "n/a"}[t["met"]]]
-                for t in result["targets"]]
-        parts.append("## targets (the 100k rows are the ones that count; ratios are product ÷ "
-                     "peer)\n\n" + _table(["corpus", "target", "value", "limit", ""], rows))
-    if result["errors"]:
-        parts.append("## errors\n\n" + "\n".join(f"- {e}" for e in result["errors"]))
-    return "\n\n".join(parts) + "\n"
-
-
-def _build_table(c) -> str:
-    b = c["build"]
-    floor = b.get(FLOOR, {}).get("seconds")
-    size_ref = b.get(PRODUCT, {}).get("size_mb")
-    rows = []
-    for n, v in b.items():
-        size, tree = v.get("size_mb"), v.get("tree_peak_pss_mb")
-        rows.append([n, f"{v['seconds']:.2f}", _x(v["seconds"], floor), f"{v['mb_per_s']:.2f}",
-                     "–" if tree is None else f"{tree:.0f} ({v['processes']})",
-                     f"{v['peak_rss_mb']:.0f}", f"{v['peak_rss_mb'] - v['start_rss_mb']:+.0f}",
-                     "–" if size is None else f"{size:.1f}", _x(size, size_ref)])
-    parse = max((v["parse_seconds"] for v in b.values()), default=0)
-    return ("Full rebuild, each in its own process; × floor = × the time `jieba.lcut` takes over "
-            f"every paragraph. Peers get parsed paragraphs (parsing: {parse:.2f} s, not counted), "
-            "the product reads the files itself. Memory: PSS summed over the process and its "
-            "workers, sampled every 0.25 s (processes); peak RSS of the main process during the "
-            "build, and its growth over the start:\n\n" + _table(
-                ["engine", "rebuild s", "× floor", "MB/s", "peak PSS MB (procs)", "main peak RSS MB",
-                 "growth MB", "index MB", "× product size"], rows))
-
-
-def _latency_table(c) -> str:
-    lat = c["latency"]
-    names = list(dict.fromkeys(n for kind in lat.values() for n in kind))
-    rows = []
-    for n in names:
-        row = [n]
-        for kind in KINDS:
-            v = lat.get(kind, {}).get(n)
-            ref = lat.get(kind, {}).get(PRODUCT, {}).get("p95_ms")
-            row.append("–" if v is None else
-                       f"{v['p50_ms']:.2f} / {v['p95_ms']:.2f} ({_x(v['p95_ms'], ref)})")
-        rows.append(row)
-    counts = ", ".join(f"{k} {len(c['queries'][k])}" for k in KINDS)
-    return (f"In-process query latency, ms p50 / p95 (p95 × product); top 10; queries: {counts}:"
-            "\n\n" + _table(["engine", *KINDS], rows))
-
-
-def _phrase_table(c) -> str:
-    rows = [[n, f"{v['precision']:.1%}", f"{v['recall']:.1%}", f"{v['exact']}/{v['phrases']}",
-             str(v["missing"]), f"{v['extra']} ({v['extra_folded']})", f"{v['seconds']:.2f}"]
-            for n, v in c["phrases"].items()]
-    return ("Every match of each quoted phrase (2–8 characters) vs the literal substring scan; "
-            "extra (folded) = extra matches that hold the phrase in traditional or full-width "
-            "form:\n\n" + _table(["engine", "precision", "recall", "phrases exact", "missing",
-                                    "extra (folded)", "seconds"], rows))
-
-
-def _http_table(h) -> str:
-    rows = [[k, str(v["requests"]), f"{v['req_per_s']:.1f}", f"{v['p50_ms']:.1f}",
-             f"{v['p95_ms']:.1f}", f"{v['search_p50_ms']:.1f}", f"{v['search_p95_ms']:.1f}",
-             str(v["errors"])] for k, v in [*h["kinds"].items(), ("all", h["all"])]]
-    return (f"HTTP, product only: gunicorn {h['workers']} workers, {h['clients']} client "
-            f"processes, {h['seconds']:.0f} s; worker peak RSS {h['worker_peak_rss_mb']} MB, "
-            f"PSS {h['worker_peak_pss_mb']} MB:\n\n" + _table(
-                ["queries", "requests", "req/s", "p50 ms", "p95 ms", "search p50", "search p95",
-                 "errors"], rows))
 
 
 def main(argv=None) -> int:
