@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import collectors
+import numpy as np
 from whoosh import query as wq
 
 from . import schema as f
@@ -17,6 +17,7 @@ from .analysis import normalize, phrase_terms, squeeze, word_terms
 from .config import Settings
 from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, needles_for, snippet
+from .matching import Evaluator, Matches
 from .query import Clause, ParsedQuery, parse_query
 
 CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
@@ -182,8 +183,9 @@ class IndexReader:
         self._generation = gen
         self._titles = None
         self._columns = None
+        self._evaluator = Evaluator(self._searcher)
         # Document records are few: masking them is much cheaper than filtering on kind=para.
-        self._doc_mask = set(self._searcher.docs_for_query(wq.Term(f.KIND, f.KIND_DOC)))
+        self._doc_mask = self._evaluator.ids(wq.Term(f.KIND, f.KIND_DOC))
         if old is not None:
             old.close()
         return True
@@ -226,12 +228,11 @@ class IndexReader:
             return result
         plan = QueryPlan(parsed, self._analyzer, self._synonyms)
         mask = self._doc_mask
-        if plan.excluded is not None:
-            # A mask, not AndNot: Whoosh's AndNotMatcher can let an excluded first match through.
-            mask = mask | set(self._searcher.docs_for_query(plan.excluded))
+        if plan.excluded is not None:  # a mask: no need to score what is excluded
+            mask = np.union1d(mask, self._evaluator.ids(plan.excluded))
         filter_query = plan.filter_query()
-        allow = set(self._searcher.docs_for_query(filter_query)) if filter_query else None
-        if allow is not None and not allow:  # Whoosh reads an empty allow-set as "no filter"
+        allow = self._evaluator.ids(filter_query) if filter_query else None
+        if allow is not None and not len(allow):  # a filter that matches nothing
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
         docnums, ranked = self._run(plan, page * size, allow, mask)
@@ -239,7 +240,8 @@ class IndexReader:
             result.relaxed = True
             docnums, ranked = self._run(plan, page * size, allow, mask)
         result.total = len(docnums)
-        for score, hit in ranked[(page - 1) * size: page * size]:
+        for score, docnum in ranked[(page - 1) * size: page * size]:
+            hit = self._searcher.stored_fields(docnum)
             text_ = hit[f.TEXT]
             spans = find_spans(text_, plan.needles)
             result.results.append(Hit(
@@ -252,21 +254,21 @@ class IndexReader:
         return result
 
     def _run(self, plan: QueryPlan, depth: int, allow, mask) -> tuple[list[int], list[tuple]]:
-        """Every match's record number, and the best ``depth`` as (score, hit), best first."""
-        rescore = plan.rescores
-        # Every match is counted, none skipped: no block-quality skipping, and no matcher
-        # "replacement" (which prunes branches that cannot reach the top N, and with them
-        # matches the total and the facets must count).
-        top = collectors.TopCollector(max(depth, RESCORE_WINDOW if rescore else 0),
-                                      usequality=False, replace=0)
-        matches = _Matches(top)
-        collector = collectors.FilterCollector(matches, allow, mask)
-        self._searcher.search_with_collector(plan.scoring_query(), collector)
-        ranked = [(hit.score, hit) for hit in collector.results()]
-        if rescore:
-            ranked = sorted(((score * plan.near_factor(hit[f.TEXT]), hit) for score, hit in ranked),
-                            key=lambda pair: -pair[0])
-        return matches.docnums, ranked
+        """Every match's record number, and the best ``depth`` as (score, record number), best
+        first. Every match is counted and scored: none is skipped, as the total and the facets
+        must count them all."""
+        found: Matches = self._evaluator.run(plan.scoring_query())
+        wanted = ~np.isin(found.ids, mask, assume_unique=True)
+        if allow is not None:
+            wanted &= np.isin(found.ids, allow, assume_unique=True)
+        found = found.keep(wanted)
+        ranked = found.top(max(depth, RESCORE_WINDOW))
+        if plan.rescores:  # the same window whatever the page, so pages never disagree
+            stored = self._searcher.stored_fields
+            window = [(score * plan.near_factor(stored(docnum)[f.TEXT]), docnum)
+                      for score, docnum in ranked[:RESCORE_WINDOW]]
+            ranked = sorted(window, key=lambda pair: -pair[0]) + ranked[RESCORE_WINDOW:]
+        return found.ids.tolist(), ranked
 
     def _facet_columns(self) -> tuple[list, list, list]:
         """Per record number: its document, top-level section and years (once per generation)."""
@@ -363,18 +365,6 @@ class IndexReader:
             "created_at": meta.get("created_at"),
             "updated_at": meta.get("updated_at"),
         }
-
-
-class _Matches(collectors.WrappingCollector):
-    """Passes matches to a top-N collector and keeps every match's number, for the facets."""
-
-    def prepare(self, top_searcher, q, context):
-        self.docnums: list[int] = []
-        self.child.prepare(top_searcher, q, context)
-
-    def collect(self, sub_docnum):
-        self.docnums.append(self.child.offset + sub_docnum)
-        return self.child.collect(sub_docnum)
 
 
 def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:

@@ -1,0 +1,238 @@
+"""Every match of a Whoosh query, with its score, as numpy arrays.
+
+A search counts every match (exact totals and facets), and Whoosh's matchers walk the query
+tree one posting at a time in Python: that walk was most of a search's time. Here a term's
+postings are read a block at a time and scored with Whoosh's own BM25F formula and statistics,
+and And / Or / AndMaybe become array operations. A phrase intersects its terms' records first
+and decodes positions for those only. Any other query (Every, say) runs on Whoosh's matchers,
+segment by segment as Whoosh's collectors do, so its scores are Whoosh's.
+tests/test_matching.py checks matches and scores against Whoosh's collector.
+
+Term postings and field lengths are read through the W3 codec's internals, which is why
+whoosh-reloaded is pinned to one version; a term stored any other way takes the matcher path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import accumulate, repeat
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.util.numeric import byte_to_length
+
+_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+@dataclass
+class Matches:
+    """Record numbers (ascending, unique) and their scores."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def keep(self, wanted: np.ndarray) -> Matches:
+        return Matches(self.ids[wanted], self.scores[wanted])
+
+    def top(self, n: int) -> list[tuple[float, int]]:
+        """The best ``n`` as (score, record number): highest score first, then lowest number,
+        the order of Whoosh's TopCollector."""
+        scores, ids = self.scores, self.ids
+        if len(ids) > n > 0:  # everything tied with the n-th best, then an exact sort of those
+            cut = np.partition(scores, len(scores) - n)[len(scores) - n]
+            scores, ids = scores[scores >= cut], ids[scores >= cut]
+        order = np.lexsort((ids, -scores))[:n]
+        return list(zip(scores[order].tolist(), ids[order].tolist(), strict=True))
+
+
+NONE = Matches(np.empty(0, np.int64), np.empty(0, np.float64))
+_NOTHING = (NONE.ids, NONE.scores, [])
+
+
+class Evaluator:
+    """Runs queries on one open searcher (one index generation)."""
+
+    def __init__(self, searcher):
+        self._searcher = searcher
+        self._segments = searcher.leaf_searchers()  # (searcher, first record number)
+        self._lengths: dict[tuple[int, str], np.ndarray] = {}
+
+    def run(self, q: wq.Query) -> Matches:
+        kind = type(q)
+        if kind is wq.Term:
+            return self._term(q)
+        if kind is wq.Or and not q.minmatch and q.scale is None:
+            return _scaled(_union([self.run(s) for s in q.subqueries]), q.boost)
+        if kind is wq.And:
+            return _scaled(_intersection([self.run(s) for s in q.subqueries]), q.boost)
+        if kind is wq.AndMaybe:
+            return _scaled(_and_maybe(self.run(q.a), self.run(q.b)), q.boost)
+        if kind is wq.Phrase and q.slop == 1 and len(q.words) > 1:
+            return self._phrase(q)
+        return self._matcher(q)
+
+    def ids(self, q: wq.Query) -> np.ndarray:
+        return self.run(q).ids
+
+    def _term(self, q: wq.Term) -> Matches:
+        parts = []
+        for number, (searcher, offset) in enumerate(self._segments):
+            found = self._scored(number, searcher, q.fieldname, q.text)
+            if found is None:
+                return self._matcher(q)
+            ids, scores, _ = found
+            parts.append(Matches(ids + offset, scores * q.boost))
+        return _concat(parts)
+
+    def _phrase(self, q: wq.Phrase) -> Matches:
+        """Whoosh's phrase: the i-th term at position p + i; scored as the sum of the terms."""
+        decode = self._searcher.schema[q.fieldname].format.decode_positions
+        parts = []
+        for number, (searcher, offset) in enumerate(self._segments):
+            terms = [self._scored(number, searcher, q.fieldname, w, values=True) for w in q.words]
+            if any(t is None for t in terms):
+                return self._matcher(q)
+            ids = terms[0][0]
+            for other, _, _ in terms[1:]:
+                ids = np.intersect1d(ids, other, assume_unique=True)
+            at = [np.searchsorted(t_ids, ids) for t_ids, _, _ in terms]
+            values = [[t_values[i] for i in where.tolist()]
+                      for (_, _, t_values), where in zip(terms, at, strict=True)]
+            found = np.fromiter((_in_sequence([decode(v[k]) for v in values])
+                                 for k in range(len(ids))), bool, len(ids))
+            scores = sum(t_scores[where] for (_, t_scores, _), where in zip(terms, at, strict=True))
+            parts.append(Matches(ids[found] + offset, scores[found] * q.boost))
+        return _concat(parts)
+
+    def _scored(self, number: int, searcher, fieldname: str, text: str, values: bool = False):
+        """A term's live records in segment ``number``, their scores and (if asked) their
+        postings' values; None when the term's scorer is not one computed here."""
+        reader = searcher.reader()
+        if (fieldname, text) not in reader:
+            return _NOTHING
+        ids, weights, stored = _postings(reader, fieldname, text, values)
+        if reader.has_deletions():
+            live = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, np.int64))
+            ids, weights = ids[live], weights[live]
+            if values:
+                stored = [v for v, keep in zip(stored, live.tolist(), strict=True) if keep]
+        scorer = searcher.weighting.scorer(searcher, fieldname, text)
+        if isinstance(scorer, BM25FScorer):  # whoosh.scoring.bm25, on arrays
+            length = self._field_lengths(number, reader, fieldname)[ids]
+            b, k1 = scorer.B, scorer.K1
+            scores = scorer.idf * (weights * (k1 + 1)) / (
+                weights + k1 * ((1 - b) + b * length / scorer.avgfl))
+        elif isinstance(scorer, WeightScorer):  # a field without lengths: the weight
+            scores = weights
+        else:
+            return None
+        return ids, scores, stored
+
+    def _matcher(self, q: wq.Query) -> Matches:
+        parts = []
+        context = self._searcher.context()
+        for searcher, offset in self._segments:
+            ids, scores = [], []
+            m = q.matcher(searcher, context)
+            while m.is_active():
+                ids.append(m.id())
+                scores.append(m.score())
+                m.next()
+            parts.append(Matches(np.array(ids, np.int64) + offset, np.array(scores, np.float64)))
+        return _concat(parts)
+
+    def _field_lengths(self, number: int, reader, fieldname: str) -> np.ndarray:
+        """Per record of segment ``number``: the length Whoosh's scorer uses (byte-coded)."""
+        key = (number, fieldname)
+        if key not in self._lengths:
+            coded = np.zeros(reader.doc_count_all(), np.uint8)
+            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+            if column is not None:
+                raw = column._dbfile.get(column._basepos, column._count)
+                coded[:len(raw)] = np.frombuffer(raw, np.uint8)
+            self._lengths[key] = _BYTE_TO_LENGTH[coded]
+        return self._lengths[key]
+
+
+def _postings(reader, fieldname: str, text: str, values: bool):
+    """A term's record numbers, weights and (if asked) values in one segment, deleted records
+    included."""
+    m = reader._terms.matcher(fieldname, reader._text_to_bytes(fieldname, text),
+                              reader.schema[fieldname].format)
+    ids, weights, stored = [], [], []
+    if isinstance(m, W3LeafMatcher) and not m._byteids and not (values and m._fixedsize):
+        while m.is_active():  # a block at a time: (id deltas, weights, values)
+            m._read_data()
+            deltas, weight, value = m._data
+            ids.extend(accumulate(deltas))
+            if weight is None or isinstance(weight, float):  # all 1.0 / all the same
+                weights.extend(repeat(1.0 if weight is None else weight, len(deltas)))
+            else:
+                weights.extend(weight)
+            if values:
+                stored.extend(value)
+            m._next_block()
+    else:  # a rare term's postings, inlined in the term table
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            if values:
+                stored.append(m.value())
+            m.next()
+    return np.array(ids, np.int64), np.array(weights, np.float64), stored
+
+
+def _in_sequence(positions: list[list[int]]) -> bool:
+    """Whether some p has the i-th list holding p + i, for every i."""
+    starts = set(positions[0])
+    for i, later in enumerate(positions[1:], 1):
+        starts.intersection_update([p - i for p in later])
+        if not starts:
+            return False
+    return True
+
+
+def _concat(parts: list[Matches]) -> Matches:
+    if not parts:
+        return NONE
+    return Matches(np.concatenate([p.ids for p in parts]),
+                   np.concatenate([p.scores for p in parts]))
+
+
+def _scaled(m: Matches, boost: float) -> Matches:
+    return m if boost == 1.0 else Matches(m.ids, m.scores * boost)
+
+
+def _union(parts: list[Matches]) -> Matches:
+    """Every record matching any part; the score is the sum of the parts that match it."""
+    parts = [p for p in parts if len(p)]
+    if len(parts) <= 1:
+        return parts[0] if parts else NONE
+    ids, where = np.unique(np.concatenate([p.ids for p in parts]), return_inverse=True)
+    scores = np.zeros(len(ids))
+    np.add.at(scores, where, np.concatenate([p.scores for p in parts]))
+    return Matches(ids, scores)
+
+
+def _intersection(parts: list[Matches]) -> Matches:
+    """The records matching every part; the score is the sum of the parts' scores."""
+    result = parts[0] if parts else NONE
+    for part in parts[1:]:
+        ids, mine, theirs = np.intersect1d(result.ids, part.ids, assume_unique=True,
+                                           return_indices=True)
+        result = Matches(ids, result.scores[mine] + part.scores[theirs])
+    return result
+
+
+def _and_maybe(required: Matches, optional: Matches) -> Matches:
+    """The records of ``required``, plus the score of ``optional`` where it matches too."""
+    _, mine, theirs = np.intersect1d(required.ids, optional.ids, assume_unique=True,
+                                     return_indices=True)
+    scores = required.scores.copy()
+    scores[mine] += optional.scores[theirs]
+    return Matches(required.ids, scores)

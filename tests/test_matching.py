@@ -1,0 +1,128 @@
+"""indexer.matching against Whoosh itself: the same matches with the same scores, for the query
+trees the search builds, on an index of several segments with deleted records."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import collectors
+from whoosh import query as wq
+
+from conftest import SEEDS, make_settings
+from indexer import schema as f
+from indexer.matching import Evaluator, Matches
+from indexer.query import parse_query
+from indexer.search import IndexReader, QueryPlan
+from indexer.writer import index_reports
+
+# Every kind of clause: words (one, two or more characters; stop words), phrases, synonyms,
+# OR, exclusion, filters, headings, a title word, Latin letters and numbers, nothing found.
+QUERIES = [
+    "乡村振兴", "振兴", "镇", '"镇"', '"户户通"', '"乡村振兴战略"', "疫情", "扶贫 产业",
+    "乡村振兴 户户通", "招商 OR 引资", "户户通 OR 独角兽 OR 疫情", "经济 -农业", '"农业" -"经济"',
+    "的", "工作总结", "2020", "GDP", "X", "一是", "基层 党建 工作 发展 群众", "发展 year:2021",
+    "section:招商引资", "doc:nothing 乡村", "不存在的词语组合", "-农业", '"人居环境整治"',
+]
+WORDS = ["乡村", "振兴", "发展", "经济", "镇", "村", "工作", "产业", "户户通", "招商", "疫情",
+         "扶贫", "党建", "人居环境", "的", "2021", "GDP", "OR", "-", '"']
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    """The seeds indexed, then two reports changed and one removed: several segments, and
+    records deleted in the first."""
+    base = tmp_path_factory.mktemp("matching")
+    folder = base / "reports"
+    folder.mkdir()
+    files = sorted(SEEDS.glob("*.txt"))
+    for path in files:
+        (folder / path.name).write_bytes(path.read_bytes())
+    settings_ = make_settings(base / "ix", [folder])
+    index_reports(settings_)
+    first, second, third = (folder / p.name for p in files[:3])
+    first.write_text(first.read_text("utf-8") + "\n新增段落：推进乡村振兴，户户通全覆盖。\n", "utf-8")
+    second.write_text(second.read_text("utf-8").replace("发展", "发 展", 3), "utf-8")
+    index_reports(settings_)
+    third.unlink()
+    index_reports(settings_)
+    r = IndexReader(settings_)
+    segments = [s.reader() for s, _ in r._searcher.leaf_searchers()]
+    assert len(segments) > 1 and any(s.has_deletions() for s in segments)
+    yield r
+    r.close()
+
+
+def whoosh_matches(searcher, q) -> dict[int, float]:
+    """Every match and score as Whoosh's collector gives them (nothing skipped or pruned)."""
+    top = collectors.TopCollector(limit=10**6, usequality=False, replace=0)
+    searcher.search_with_collector(q, top)
+    return {hit.docnum: hit.score for hit in top.results()}
+
+
+def assert_same(found: Matches, expected: dict[int, float]) -> None:
+    assert list(found.ids) == sorted(expected)
+    for docnum, score in zip(found.ids.tolist(), found.scores.tolist(), strict=True):
+        assert math.isclose(score, expected[docnum], rel_tol=1e-9, abs_tol=1e-12), docnum
+
+
+def plan_queries(reader, text: str) -> list[wq.Query]:
+    plan = QueryPlan(parse_query(text), reader._analyzer, reader._synonyms)
+    queries = [plan.scoring_query()]
+    if plan.excluded is not None:
+        queries.append(plan.excluded)
+    if plan.filter_query() is not None:
+        queries.append(plan.filter_query())
+    if plan.relax():
+        queries.append(plan.scoring_query())
+    return queries
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_matches_and_scores_are_whoosh_s(reader, text):
+    evaluator = Evaluator(reader._searcher)
+    for q in plan_queries(reader, text):
+        assert_same(evaluator.run(q), whoosh_matches(reader._searcher, q))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5).map(" ".join))
+def test_generated_queries_match_whoosh(reader, text):
+    evaluator = Evaluator(reader._searcher)
+    for q in plan_queries(reader, text):
+        assert_same(evaluator.run(q), whoosh_matches(reader._searcher, q))
+
+
+def test_every_term_field_and_the_kind_field(reader):
+    """Fields with lengths (BM25F) and without (ID, KEYWORD: the stored weight)."""
+    evaluator = Evaluator(reader._searcher)
+    for q in [wq.Term(f.KIND, f.KIND_DOC), wq.Term(f.KIND, f.KIND_PARA), wq.Term(f.YEARS, "2021"),
+              wq.Term(f.CHAR, "镇"), wq.Term(f.CHARS, "振兴", boost=0.5),
+              wq.Term(f.TITLE_WORDS, "工作"), wq.Term(f.HEADING_WORDS, "招商"),
+              wq.Term(f.BODY, "无此词"), wq.Every(), wq.NullQuery]:
+        assert_same(evaluator.run(q), whoosh_matches(reader._searcher, q))
+
+
+def test_top_is_whoosh_s_order_ties_by_record_number():
+    found = Matches(np.array([1, 2, 3, 4, 5, 6]), np.array([0.5, 2.0, 0.5, 2.0, 1.0, 0.5]))
+    assert found.top(3) == [(2.0, 2), (2.0, 4), (1.0, 5)]
+    assert found.top(4) == [(2.0, 2), (2.0, 4), (1.0, 5), (0.5, 1)]
+    assert found.top(10) == [(2.0, 2), (2.0, 4), (1.0, 5), (0.5, 1), (0.5, 3), (0.5, 6)]
+    assert found.top(0) == []
+
+
+def test_search_ranks_as_whoosh_s_collector(reader):
+    """The page the search returns is Whoosh's top 10 (one word: no rescoring)."""
+    for text in ["镇", "发展", "户户通", "疫情"]:
+        plan = QueryPlan(parse_query(text), reader._analyzer, reader._synonyms)
+        top = collectors.TopCollector(limit=10**6, usequality=False, replace=0)
+        mask = set(reader._doc_mask.tolist())
+        reader._searcher.search_with_collector(plan.scoring_query(),
+                                               collectors.FilterCollector(top, None, mask))
+        expected = [(hit[f.DOC_ID], hit[f.PARAGRAPH]) for hit in top.results()][:10]
+        page = reader.search(text, size=10)
+        assert [(h.doc_id, h.paragraph) for h in page.results] == expected
+        assert page.total == len(top.results())
