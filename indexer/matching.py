@@ -4,8 +4,8 @@ A search counts every match (exact totals and facets), and Whoosh's matchers wal
 tree one posting at a time in Python: that walk was most of a search's time. Here a term's
 postings are read a block at a time and scored with Whoosh's own BM25F formula and statistics,
 and And / Or / AndMaybe become array operations. A phrase intersects its terms' records first
-and decodes positions for those only. Any other query (Every, say) runs on Whoosh's matchers,
-segment by segment as Whoosh's collectors do, so its scores are Whoosh's.
+and decodes positions for those only. Any other query runs on Whoosh's matchers, segment by
+segment as Whoosh's collectors do, so its scores are Whoosh's.
 tests/test_matching.py checks matches and scores against Whoosh's collector.
 
 Term postings and field lengths are read through the W3 codec's internals, which is why
@@ -74,6 +74,8 @@ class Evaluator:
             return _scaled(_and_maybe(self.run(q.a), self.run(q.b)), q.boost)
         if kind is wq.Phrase and q.slop == 1 and len(q.words) > 1:
             return self._phrase(q)
+        if kind is wq.Every and q.fieldname in (None, "", "*"):
+            return self._every(q.boost)
         return self._matcher(q)
 
     def ids(self, q: wq.Query) -> np.ndarray:
@@ -107,6 +109,17 @@ class Evaluator:
                                  for k in range(len(ids))), bool, len(ids))
             scores = sum(t_scores[where] for (_, t_scores, _), where in zip(terms, at, strict=True))
             parts.append(Matches(ids[found] + offset, scores[found] * q.boost))
+        return _concat(parts)
+
+    def _every(self, boost: float) -> Matches:
+        """Every live record, each scored ``boost`` (Whoosh's Every)."""
+        parts = []
+        for searcher, offset in self._segments:
+            reader = searcher.reader()
+            ids = np.arange(reader.doc_count_all(), dtype=np.int64)
+            if reader.has_deletions():
+                ids = ids[~np.isin(ids, np.fromiter(reader.deleted_docs_set, np.int64))]
+            parts.append(Matches(ids + offset, np.full(len(ids), float(boost))))
         return _concat(parts)
 
     def _scored(self, number: int, searcher, fieldname: str, text: str, values: bool = False):
