@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -236,7 +235,7 @@ class IndexReader:
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
         docnums, ranked = self._run(plan, page * size, allow, mask)
-        if not docnums and plan.relax():  # as Meilisearch does: better some words than nothing
+        if not len(docnums) and plan.relax():  # as Meilisearch does: better some words than nothing
             result.relaxed = True
             docnums, ranked = self._run(plan, page * size, allow, mask)
         result.total = len(docnums)
@@ -253,7 +252,7 @@ class IndexReader:
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
-    def _run(self, plan: QueryPlan, depth: int, allow, mask) -> tuple[list[int], list[tuple]]:
+    def _run(self, plan: QueryPlan, depth: int, allow, mask) -> tuple[np.ndarray, list[tuple]]:
         """Every match's record number, and the best ``depth`` as (score, record number), best
         first. Every match is counted and scored: none is skipped, as the total and the facets
         must count them all."""
@@ -268,29 +267,28 @@ class IndexReader:
             window = [(score * plan.near_factor(stored(docnum)[f.TEXT]), docnum)
                       for score, docnum in ranked[:RESCORE_WINDOW]]
             ranked = sorted(window, key=lambda pair: -pair[0]) + ranked[RESCORE_WINDOW:]
-        return found.ids.tolist(), ranked
+        return found.ids, ranked
 
-    def _facet_columns(self) -> tuple[list, list, list]:
-        """Per record number: its document, top-level section and years (once per generation)."""
+    def _facet_columns(self) -> tuple:
+        """Per record number, codes of its document and top-level section; per year, the records
+        it tags. Read once per index generation."""
         if self._columns is None:
             reader = self._searcher.reader()
-            doc_of = list(reader.column_reader(f.DOC_ID))
-            section_of = list(reader.column_reader(f.SECTION))
-            years_of: list[tuple] = [()] * len(doc_of)
-            for year in reader.lexicon(f.YEARS):
-                name = year.decode()
-                for docnum in reader.postings(f.YEARS, year).all_ids():
-                    years_of[docnum] += (name,)
-            self._columns = doc_of, section_of, years_of
+            docs, doc_code = _codes(reader.column_reader(f.DOC_ID))
+            sections, section_code = _codes(reader.column_reader(f.SECTION))
+            years = {year.decode(): np.fromiter(reader.postings(f.YEARS, year).all_ids(), np.int64)
+                     for year in reader.lexicon(f.YEARS)}
+            self._columns = docs, doc_code, sections, section_code, years
         return self._columns
 
-    def _facets(self, docnums: list[int]) -> dict[str, list[dict]]:
-        doc_of, section_of, years_of = self._facet_columns()
-        years = Counter(y for d in docnums for y in years_of[d])
+    def _facets(self, docnums: np.ndarray) -> dict[str, list[dict]]:
+        docs, doc_code, sections, section_code, years = self._facet_columns()
+        matched = np.zeros(len(doc_code), bool)
+        matched[docnums] = True
         return {
-            "doc": _facet(Counter(map(doc_of.__getitem__, docnums)), self.titles()),
-            "year": _facet(years),
-            "section": _facet(Counter(map(section_of.__getitem__, docnums))),
+            "doc": _facet(_counted(docs, doc_code[docnums]), self.titles()),
+            "year": _facet({y: int(matched[records].sum()) for y, records in years.items()}),
+            "section": _facet(_counted(sections, section_code[docnums])),
         }
 
     def needles(self, text: str) -> list[str]:
@@ -407,9 +405,21 @@ def _near(spans: list[tuple[int, int, str]], wanted: int) -> bool:
 def _facet(counts: dict, labels: dict[str, str] | None = None) -> list[dict]:
     items = [
         {"value": value, "label": (labels or {}).get(value, value), "count": count}
-        for value, count in counts.items() if value not in ("", None)
+        for value, count in counts.items() if count and value not in ("", None)
     ]
     return sorted(items, key=lambda x: (-x["count"], x["label"]))
+
+
+def _codes(values) -> tuple[list, np.ndarray]:
+    """The distinct values, and per position the index of its value among them."""
+    names: dict = {}
+    codes = np.fromiter((names.setdefault(v, len(names)) for v in values), np.int64)
+    return list(names), codes
+
+
+def _counted(names: list, codes: np.ndarray) -> dict:
+    counts = np.bincount(codes, minlength=len(names))
+    return {names[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
 
 
 def _doc_summary(record: dict) -> dict:
