@@ -96,12 +96,19 @@ class Evaluator:
         decode = self._searcher.schema[q.fieldname].format.decode_positions
         parts = []
         for number, (searcher, offset) in enumerate(self._segments):
-            terms = [self._scored(number, searcher, q.fieldname, w, values=True) for w in q.words]
-            if any(t is None for t in terms):
-                return self._matcher(q)
-            ids = terms[0][0]
-            for other, _, _ in terms[1:]:
-                ids = np.intersect1d(ids, other, assume_unique=True)
+            reader = searcher.reader()
+            if any((q.fieldname, w) not in reader for w in q.words):
+                continue
+            # The rarest term first; then only the blocks of the others that can hold a record
+            # still in the running are read (what Whoosh's skip_to does).
+            terms, ids = [None] * len(q.words), None
+            for i in sorted(range(len(q.words)),
+                            key=lambda i: reader.doc_frequency(q.fieldname, q.words[i])):
+                term = self._scored(number, searcher, q.fieldname, q.words[i], True, ids)
+                if term is None:
+                    return self._matcher(q)
+                terms[i] = term
+                ids = term[0] if ids is None else np.intersect1d(ids, term[0], assume_unique=True)
             at = [np.searchsorted(t_ids, ids) for t_ids, _, _ in terms]
             values = [[t_values[i] for i in where.tolist()]
                       for (_, _, t_values), where in zip(terms, at, strict=True)]
@@ -122,13 +129,15 @@ class Evaluator:
             parts.append(Matches(ids + offset, np.full(len(ids), float(boost))))
         return _concat(parts)
 
-    def _scored(self, number: int, searcher, fieldname: str, text: str, values: bool = False):
+    def _scored(self, number: int, searcher, fieldname: str, text: str, values: bool = False,
+                within: np.ndarray | None = None):
         """A term's live records in segment ``number``, their scores and (if asked) their
-        postings' values; None when the term's scorer is not one computed here."""
+        postings' values; None when the term's scorer is not one computed here. With ``within``
+        (ascending record numbers), blocks holding none of those may be left out."""
         reader = searcher.reader()
         if (fieldname, text) not in reader:
             return _NOTHING
-        ids, weights, stored = _postings(reader, fieldname, text, values)
+        ids, weights, stored = _postings(reader, fieldname, text, values, within)
         if reader.has_deletions():
             live = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, np.int64))
             ids, weights = ids[live], weights[live]
@@ -172,14 +181,23 @@ class Evaluator:
         return self._lengths[key]
 
 
-def _postings(reader, fieldname: str, text: str, values: bool):
+def _postings(reader, fieldname: str, text: str, values: bool, within=None):
     """A term's record numbers, weights and (if asked) values in one segment, deleted records
-    included."""
+    included; with ``within``, only from the blocks that may hold one of those records."""
     m = reader._terms.matcher(fieldname, reader._text_to_bytes(fieldname, text),
                               reader.schema[fieldname].format)
     ids, weights, stored = [], [], []
     if isinstance(m, W3LeafMatcher) and not m._byteids and not (values and m._fixedsize):
+        last = -1  # the highest record number of the blocks before this one
         while m.is_active():  # a block at a time: (id deltas, weights, values)
+            if within is not None:
+                wanted = int(np.searchsorted(within, last, side="right"))
+                if wanted == len(within):
+                    break
+                last = m._maxid
+                if within[wanted] > last:
+                    m._next_block()
+                    continue
             m._read_data()
             deltas, weight, value = m._data
             ids.extend(accumulate(deltas))

@@ -56,6 +56,42 @@ def reader(tmp_path_factory):
     r.close()
 
 
+@pytest.fixture(scope="module")
+def long_reader(tmp_path_factory):
+    """Terms in thousands of records, so their postings span many blocks (Whoosh writes 128 per
+    block) and a phrase's rarer term lets the others skip blocks; one file changed afterwards."""
+    base = tmp_path_factory.mktemp("matching-long")
+    folder = base / "reports"
+    folder.mkdir()
+    for n in range(3):
+        lines = [f"某县20{20 + n}年工作总结", "一、经济发展"]
+        for i in range(700):
+            rare = "建设白鹭湾示范点，" if (i * 7 + n) % 131 == 0 else ""
+            lines.append(f"第{i}项：推进经济发展，{rare}完善基础设施{i % 9}号工程，群众满意{i % 5}。")
+        (folder / f"r{n}.txt").write_text("\n".join(lines) + "\n", "utf-8")
+    settings_ = make_settings(base / "ix", [folder])
+    index_reports(settings_)
+    changed = folder / "r1.txt"
+    changed.write_text(changed.read_text("utf-8").replace("推进经济发展", "推进经济 发展", 40), "utf-8")
+    index_reports(settings_)
+    r = IndexReader(settings_)
+    yield r
+    r.close()
+
+
+LONG_QUERIES = ['"白鹭湾示范点"', '"经济发展"', '"推进经济发展"', '"基础设施3号工程"', '"群众满意4"',
+                "白鹭湾 发展", "示范点 -基础设施", '"经济 发展"', "经济发展 群众", "工程 OR 示范点"]
+
+
+@pytest.mark.parametrize("text", LONG_QUERIES)
+def test_long_postings_match_whoosh(long_reader, text):
+    reader = long_reader._searcher.reader()
+    assert reader.doc_frequency("chars", "经济") > 1000  # many blocks
+    evaluator = Evaluator(long_reader._searcher)
+    for q in plan_queries(long_reader, text):
+        assert_same(evaluator.run(q), whoosh_matches(long_reader._searcher, q))
+
+
 def whoosh_matches(searcher, q) -> dict[int, float]:
     """Every match and score as Whoosh's collector gives them (nothing skipped or pruned)."""
     top = collectors.TopCollector(limit=10**6, usequality=False, replace=0)
