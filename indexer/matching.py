@@ -60,89 +60,113 @@ class Evaluator:
     def __init__(self, searcher):
         self._searcher = searcher
         self._segments = searcher.leaf_searchers()  # (searcher, first record number)
+        self._reader = searcher.reader()
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
 
-    def run(self, q: wq.Query) -> Matches:
+    def run(self, q: wq.Query, within: np.ndarray | None = None) -> Matches:
+        """The records matching ``q`` (only those in ``within``, ascending, when given)."""
+        if within is not None and not len(within):
+            return NONE
         kind = type(q)
         if kind is wq.Term:
-            return self._term(q)
+            return self._term(q, within)
         if kind is wq.Or and not q.minmatch and q.scale is None:
-            return _scaled(_union([self.run(s) for s in q.subqueries]), q.boost)
-        if kind is wq.And:
-            return _scaled(_intersection([self.run(s) for s in q.subqueries]), q.boost)
+            return _scaled(_union([self.run(s, within) for s in q.subqueries]), q.boost)
+        if kind is wq.And:  # the rarest part first; each next part only where all before match
+            parts = []
+            for sub in sorted(q.subqueries, key=lambda s: s.estimate_size(self._reader)):
+                parts.append(self.run(sub, within))
+                within = parts[-1].ids
+            return _scaled(_intersection(parts), q.boost)
         if kind is wq.AndMaybe:
-            return _scaled(_and_maybe(self.run(q.a), self.run(q.b)), q.boost)
+            required = self.run(q.a, within)
+            return _scaled(_and_maybe(required, self.run(q.b, required.ids)), q.boost)
         if kind is wq.Phrase and q.slop == 1 and len(q.words) > 1:
-            return self._phrase(q)
+            return self._per_segment(self._phrase, q, within)
         if kind is wq.Every and q.fieldname in (None, "", "*"):
-            return self._every(q.boost)
-        return self._matcher(q)
+            return self._per_segment(self._every, q, within)
+        return self._per_segment(self._matcher, q, within)
 
-    def ids(self, q: wq.Query) -> np.ndarray:
-        return self.run(q).ids
+    def ids(self, q: wq.Query, within: np.ndarray | None = None) -> np.ndarray:
+        return self.run(q, within).ids
 
-    def _term(self, q: wq.Term) -> Matches:
-        parts = []
-        for number, (searcher, offset) in enumerate(self._segments):
-            found = self._scored(number, searcher, q.fieldname, q.text)
+    def _term(self, q: wq.Term, within) -> Matches:
+        def term(number, searcher, q, local):
+            found = self._scored(number, searcher, q.fieldname, q.text, within=local)
             if found is None:
-                return self._matcher(q)
-            ids, scores, _ = found
-            parts.append(Matches(ids + offset, scores * q.boost))
-        return _concat(parts)
+                return None
+            return Matches(found[0], found[1] * q.boost)
 
-    def _phrase(self, q: wq.Phrase) -> Matches:
-        """Whoosh's phrase: the i-th term at position p + i; scored as the sum of the terms."""
-        decode = self._searcher.schema[q.fieldname].format.decode_positions
+        return self._per_segment(term, q, within)
+
+    def _per_segment(self, run, q: wq.Query, within) -> Matches:
+        """``run(segment number, searcher, q, local within)`` in every segment, joined; a
+        segment whose ``run`` gives None makes the whole query run on Whoosh's matchers."""
         parts = []
         for number, (searcher, offset) in enumerate(self._segments):
-            reader = searcher.reader()
-            if any((q.fieldname, w) not in reader for w in q.words):
-                continue
-            # The rarest term first; then only the blocks of the others that can hold a record
-            # still in the running are read (what Whoosh's skip_to does).
-            terms, ids = [None] * len(q.words), None
-            for i in sorted(range(len(q.words)),
-                            key=lambda i: reader.doc_frequency(q.fieldname, q.words[i])):
-                term = self._scored(number, searcher, q.fieldname, q.words[i], True, ids)
-                if term is None:
-                    return self._matcher(q)
-                terms[i] = term
-                ids = term[0] if ids is None else np.intersect1d(ids, term[0], assume_unique=True)
-            at = [np.searchsorted(t_ids, ids) for t_ids, _, _ in terms]
-            values = [[t_values[i] for i in where.tolist()]
-                      for (_, _, t_values), where in zip(terms, at, strict=True)]
-            found = np.fromiter((_in_sequence([decode(v[k]) for v in values])
-                                 for k in range(len(ids))), bool, len(ids))
-            scores = sum(t_scores[where] for (_, t_scores, _), where in zip(terms, at, strict=True))
-            parts.append(Matches(ids[found] + offset, scores[found] * q.boost))
+            local = None
+            if within is not None:
+                end = offset + searcher.reader().doc_count_all()
+                local = within[np.searchsorted(within, offset):np.searchsorted(within, end)]
+                if not len(local):
+                    continue
+                local = local - offset
+            found = run(number, searcher, q, local)
+            if found is None:
+                return self._per_segment(self._matcher, q, within)
+            parts.append(Matches(found.ids + offset, found.scores))
         return _concat(parts)
 
-    def _every(self, boost: float) -> Matches:
-        """Every live record, each scored ``boost`` (Whoosh's Every)."""
-        parts = []
-        for searcher, offset in self._segments:
-            reader = searcher.reader()
-            ids = np.arange(reader.doc_count_all(), dtype=np.int64)
-            if reader.has_deletions():
-                ids = ids[~np.isin(ids, np.fromiter(reader.deleted_docs_set, np.int64))]
-            parts.append(Matches(ids + offset, np.full(len(ids), float(boost))))
-        return _concat(parts)
+    def _phrase(self, number: int, searcher, q: wq.Phrase, within) -> Matches | None:
+        """Whoosh's phrase: the i-th term at position p + i; scored as the sum of the terms."""
+        reader = searcher.reader()
+        if any((q.fieldname, w) not in reader for w in q.words):
+            return NONE
+        # The rarest term first; then only the blocks of the others that can hold a record
+        # still in the running are read (what Whoosh's skip_to does).
+        terms, ids = [None] * len(q.words), within
+        for i in sorted(range(len(q.words)),
+                        key=lambda i: reader.doc_frequency(q.fieldname, q.words[i])):
+            terms[i] = self._scored(number, searcher, q.fieldname, q.words[i], True, ids)
+            if terms[i] is None:
+                return None
+            ids = terms[i][0]
+        at = [np.searchsorted(t_ids, ids) for t_ids, _, _ in terms]
+        values = [[t_values[i] for i in where.tolist()]
+                  for (_, _, t_values), where in zip(terms, at, strict=True)]
+        decode = searcher.schema[q.fieldname].format.decode_positions
+        found = np.fromiter((_in_sequence([decode(v[k]) for v in values])
+                             for k in range(len(ids))), bool, len(ids))
+        scores = sum(t_scores[where] for (_, t_scores, _), where in zip(terms, at, strict=True))
+        return Matches(ids[found], scores[found] * q.boost)
+
+    def _every(self, number: int, searcher, q: wq.Every, within) -> Matches:
+        """Every live record, each scored the query's boost (Whoosh's Every)."""
+        reader = searcher.reader()
+        ids = np.arange(reader.doc_count_all(), dtype=np.int64) if within is None else within
+        if reader.has_deletions():
+            ids = ids[~np.isin(ids, np.fromiter(reader.deleted_docs_set, np.int64))]
+        return Matches(ids, np.full(len(ids), float(q.boost)))
 
     def _scored(self, number: int, searcher, fieldname: str, text: str, values: bool = False,
                 within: np.ndarray | None = None):
-        """A term's live records in segment ``number``, their scores and (if asked) their
-        postings' values; None when the term's scorer is not one computed here. With ``within``
-        (ascending record numbers), blocks holding none of those may be left out."""
+        """A term's live records in segment ``number`` (only those in ``within`` if given),
+        their scores and (if asked) their postings' values; None when the term's scorer is not
+        one computed here."""
         reader = searcher.reader()
         if (fieldname, text) not in reader:
             return _NOTHING
         ids, weights, stored = _postings(reader, fieldname, text, values, within)
+        keep = None
         if reader.has_deletions():
-            live = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, np.int64))
-            ids, weights = ids[live], weights[live]
+            keep = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, np.int64))
+        if within is not None:
+            inside = np.isin(ids, within, assume_unique=True)
+            keep = inside if keep is None else keep & inside
+        if keep is not None:
+            ids, weights = ids[keep], weights[keep]
             if values:
-                stored = [v for v, keep in zip(stored, live.tolist(), strict=True) if keep]
+                stored = [v for v, k in zip(stored, keep.tolist(), strict=True) if k]
         scorer = searcher.weighting.scorer(searcher, fieldname, text)
         if isinstance(scorer, BM25FScorer):  # whoosh.scoring.bm25, on arrays
             length = self._field_lengths(number, reader, fieldname)[ids]
@@ -155,18 +179,16 @@ class Evaluator:
             return None
         return ids, scores, stored
 
-    def _matcher(self, q: wq.Query) -> Matches:
-        parts = []
-        context = self._searcher.context()
-        for searcher, offset in self._segments:
-            ids, scores = [], []
-            m = q.matcher(searcher, context)
-            while m.is_active():
-                ids.append(m.id())
-                scores.append(m.score())
-                m.next()
-            parts.append(Matches(np.array(ids, np.int64) + offset, np.array(scores, np.float64)))
-        return _concat(parts)
+    def _matcher(self, number: int, searcher, q: wq.Query, within) -> Matches:
+        """Whoosh's own matcher in one segment, as its collectors run it."""
+        ids, scores = [], []
+        m = q.matcher(searcher, self._searcher.context())
+        while m.is_active():
+            ids.append(m.id())
+            scores.append(m.score())
+            m.next()
+        found = Matches(np.array(ids, np.int64), np.array(scores, np.float64))
+        return found if within is None else found.keep(np.isin(found.ids, within))
 
     def _field_lengths(self, number: int, reader, fieldname: str) -> np.ndarray:
         """Per record of segment ``number``: the length Whoosh's scorer uses (byte-coded)."""

@@ -256,11 +256,8 @@ class IndexReader:
         """Every match's record number, and the best ``depth`` as (score, record number), best
         first. Every match is counted and scored: none is skipped, as the total and the facets
         must count them all."""
-        found: Matches = self._evaluator.run(plan.scoring_query())
-        wanted = ~np.isin(found.ids, mask, assume_unique=True)
-        if allow is not None:
-            wanted &= np.isin(found.ids, allow, assume_unique=True)
-        found = found.keep(wanted)
+        found: Matches = self._evaluator.run(plan.scoring_query(), within=allow)
+        found = found.keep(~np.isin(found.ids, mask, assume_unique=True))
         ranked = found.top(max(depth, RESCORE_WINDOW))
         if plan.rescores:  # the same window whatever the page, so pages never disagree
             stored = self._searcher.stored_fields

@@ -132,6 +132,22 @@ def test_generated_queries_match_whoosh(reader, text):
         assert_same(evaluator.run(q), whoosh_matches(reader._searcher, q))
 
 
+@pytest.mark.parametrize("text", LONG_QUERIES + ["-农业", "发展 year:2021"])
+@pytest.mark.parametrize("share", [0.002, 0.05, 0.5])
+def test_within_is_the_same_as_filtering_afterwards(long_reader, reader, text, share):
+    """``within`` (a filter's records) only narrows: what is left has the scores it had."""
+    for r in (long_reader, reader):
+        evaluator = Evaluator(r._searcher)
+        count = r._searcher.doc_count_all()
+        rng = np.random.default_rng(len(text))
+        within = np.flatnonzero(rng.random(count) < share)
+        for q in plan_queries(r, text):
+            everything, narrowed = evaluator.run(q), evaluator.run(q, within)
+            expected = everything.keep(np.isin(everything.ids, within))
+            assert list(narrowed.ids) == list(expected.ids)
+            assert np.allclose(narrowed.scores, expected.scores, rtol=1e-9, atol=1e-12)
+
+
 def test_every_term_field_and_the_kind_field(reader):
     """Fields with lengths (BM25F) and without (ID, KEYWORD: the stored weight)."""
     evaluator = Evaluator(reader._searcher)
