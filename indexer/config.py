@@ -93,6 +93,8 @@ SETTINGS: list[Setting] = [
     Setting("search.page_size", 10, _positive_int, "results per page by default"),
     Setting("search.max_page_size", 100, _positive_int, "largest page size a client may ask for"),
     Setting("search.max_page", 1000, _positive_int, "deepest page a client may ask for"),
+    Setting("search.facet_size", 20, _positive_int,
+            "values listed per facet by default: those with the most matches"),
     Setting("search.max_query_length", 1000, _positive_int, "longest query, in characters"),
     Setting("server.host", "127.0.0.1", lambda v: isinstance(v, str) and v != "", "address"),
     Setting("server.port", 8000, lambda v: _positive_int(v) and v < 65536, "TCP port"),

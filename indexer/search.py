@@ -208,8 +208,10 @@ class IndexReader:
 
     def search(self, text: str, page: int = 1, size: int | None = None,
                doc: list[str] | None = None, year: list[str] | None = None,
-               section: list[str] | None = None) -> SearchPage:
-        """One page of paragraphs for ``text``; ``doc``/``year``/``section`` narrow it."""
+               section: list[str] | None = None, facet_size: int | None = None) -> SearchPage:
+        """One page of paragraphs for ``text``; ``doc``/``year``/``section`` narrow it. Each
+        facet lists its ``facet_size`` values with the most matches (as Elasticsearch's terms
+        aggregation does; 0 lists none): at 100k paragraphs the report facet alone had 2,000."""
         started = time.perf_counter()
         size = size or self.settings["search.page_size"]
         if len(text) > self.settings["search.max_query_length"]:
@@ -248,7 +250,9 @@ class IndexReader:
                 paragraph=hit[f.PARAGRAPH], score=round(score, 4), text=text_,
                 snippet_html=str(snippet(text_, spans)), highlights=spans,
             ))
-        result.facets = self._facets(docnums)
+        facet_size = self.settings["search.facet_size"] if facet_size is None else facet_size
+        if facet_size:
+            result.facets = self._facets(docnums, facet_size)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
@@ -278,14 +282,14 @@ class IndexReader:
             self._columns = docs, doc_code, sections, section_code, years
         return self._columns
 
-    def _facets(self, docnums: np.ndarray) -> dict[str, list[dict]]:
+    def _facets(self, docnums: np.ndarray, size: int) -> dict[str, list[dict]]:
         docs, doc_code, sections, section_code, years = self._facet_columns()
         matched = np.zeros(len(doc_code), bool)
         matched[docnums] = True
         return {
-            "doc": _facet(_counted(docs, doc_code[docnums]), self.titles()),
-            "year": _facet({y: int(matched[records].sum()) for y, records in years.items()}),
-            "section": _facet(_counted(sections, section_code[docnums])),
+            "doc": _facet(_counted(docs, doc_code[docnums]), size, self.titles()),
+            "year": _facet({y: int(matched[records].sum()) for y, records in years.items()}, size),
+            "section": _facet(_counted(sections, section_code[docnums]), size),
         }
 
     def needles(self, text: str) -> list[str]:
@@ -399,12 +403,13 @@ def _near(spans: list[tuple[int, int, str]], wanted: int) -> bool:
     return False
 
 
-def _facet(counts: dict, labels: dict[str, str] | None = None) -> list[dict]:
+def _facet(counts: dict, size: int, labels: dict[str, str] | None = None) -> list[dict]:
+    """The ``size`` values with the most matches, then by label."""
     items = [
         {"value": value, "label": (labels or {}).get(value, value), "count": count}
         for value, count in counts.items() if count and value not in ("", None)
     ]
-    return sorted(items, key=lambda x: (-x["count"], x["label"]))
+    return sorted(items, key=lambda x: (-x["count"], x["label"]))[:size]
 
 
 def _codes(values) -> tuple[list, np.ndarray]:

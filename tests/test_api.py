@@ -77,6 +77,20 @@ def test_api_search_pagination_and_filters(client, spec):
     assert deep["results"] == [] and deep["total"] == everything["total"]
 
 
+def test_api_search_facet_size_keeps_the_values_with_most_matches(client, spec):
+    every = check(spec, client.get("/api/search?q=镇&facet_size=10000"), "/api/search")["facets"]
+    assert len(every["section"]) > 3  # enough values for the cap to matter
+    for name, items in every.items():
+        counts = [item["count"] for item in items]
+        assert counts == sorted(counts, reverse=True), name
+    two = check(spec, client.get("/api/search?q=镇&facet_size=2"), "/api/search")["facets"]
+    assert two == {name: items[:2] for name, items in every.items()}
+    default = client.get("/api/search?q=镇").get_json()["facets"]
+    assert default == {name: items[:20] for name, items in every.items()}
+    none = check(spec, client.get("/api/search?q=镇&facet_size=0"), "/api/search")
+    assert none["facets"] == {"doc": [], "year": [], "section": []} and none["total"] > 0
+
+
 def test_api_search_escapes_html(hostile_client):
     hit = hostile_client.get("/api/search?q=测试").get_json()["results"][0]
     assert "<script>" not in hit["snippet_html"]
@@ -90,6 +104,9 @@ def test_api_search_escapes_html(hostile_client):
     ("page=1001", "page must be a whole number from 1 to 1000"),
     ("size=101", "size must be a whole number from 1 to 100"),
     ("size=-1", "size must be a whole number from 1 to 100"),
+    ("facet_size=-1", "facet_size must be a whole number from 0 to 10000"),
+    ("facet_size=10001", "facet_size must be a whole number from 0 to 10000"),
+    ("facet_size=x", "facet_size must be a whole number from 0 to 10000"),
 ])
 def test_api_search_bad_parameters_400(client, spec, query, message):
     response = client.get(f"/api/search?q=镇&{query}")

@@ -12,6 +12,7 @@ from indexer.search import IndexReader, SearchPage
 
 _lock = threading.Lock()
 EXTENSION = "report_search_reader"
+MAX_FACET_SIZE = 10_000  # as listed in openapi.yaml
 
 
 class BadParameter(ReportSearchError):
@@ -44,7 +45,7 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def run_search(size_cap: int | None = None) -> SearchPage:
-    """Read q, page, size, doc, year and section from the request and search."""
+    """Read q, page, size, doc, year, section and facet_size from the request and search."""
     settings = current_app.config["SETTINGS"]
     page = int_arg("page", 1, 1, settings["search.max_page"])
     size = int_arg("size", settings["search.page_size"], 1,
@@ -52,7 +53,9 @@ def run_search(size_cap: int | None = None) -> SearchPage:
     # An empty filter (a form's blank <select>) is no filter, not one that matches nothing.
     chosen = {name: [v for v in request.args.getlist(name) if v.strip()]
               for name in ("doc", "year", "section")}
-    return get_reader().search(request.args.get("q", ""), page=page, size=size, **chosen)
+    facet_size = int_arg("facet_size", settings["search.facet_size"], 0, MAX_FACET_SIZE)
+    return get_reader().search(request.args.get("q", ""), page=page, size=size,
+                               facet_size=facet_size, **chosen)
 
 
 def init_app(app: Flask) -> None:
