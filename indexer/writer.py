@@ -24,7 +24,6 @@ from .sources import content_hash, decode, doc_id_for, find_files, read_bytes
 
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
 
-PARALLEL_MIN_BYTES = 2_000_000  # below this, starting workers costs more than it saves
 
 
 @dataclass
@@ -246,7 +245,8 @@ def _parallel(settings: Settings, files: list[Path]) -> bool:
             total += path.stat().st_size
         except OSError:
             pass  # reported when it is read
-    return total >= PARALLEL_MIN_BYTES
+    # Below this, starting workers costs more than it saves.
+    return total >= settings["index.parallel_min_mb"] * 1_000_000
 
 
 def add_report(writer, doc_id: str, path: str, digest: str, size: int, report: Report) -> None:

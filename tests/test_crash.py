@@ -23,7 +23,7 @@ from filelock import FileLock
 from conftest import SEEDS, SHARED, make_settings, spawned_children
 from indexer import store
 from indexer.search import IndexReader
-from indexer.writer import PARALLEL_MIN_BYTES, index_reports
+from indexer.writer import index_reports
 
 CORPUS = SHARED / "corpus" / "prov2026"
 LARGEST = SHARED / "corpus" / "wikisource_gwr"
@@ -294,7 +294,7 @@ def largest_index(tmp_path_factory):
     base = tmp_path_factory.mktemp("largest")
     folder, root = base / "reports", base / "index"
     shutil.copytree(LARGEST, folder)
-    assert sum(p.stat().st_size for p in folder.glob("*.txt")) >= PARALLEL_MIN_BYTES
+    assert sum(p.stat().st_size for p in folder.glob("*.txt")) >= 2_000_000  # index.parallel_min_mb's default
     config = base / "config.yaml"
     _write_config(config, root, folder, "  processes: 2\n")
     started = time.monotonic()

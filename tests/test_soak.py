@@ -26,7 +26,7 @@ import pytest
 
 from conftest import SHARED, free_port, make_settings, running_server, spawned_children
 from indexer.search import IndexReader
-from indexer.writer import PARALLEL_MIN_BYTES, index_reports
+from indexer.writer import index_reports
 
 PROV = SHARED / "corpus" / "prov2026"
 NATIONAL = SHARED / "corpus" / "wikisource_gwr"
@@ -209,7 +209,7 @@ def test_soak_search_under_ten_index_runs(soak_server, tmp_path):
             t0 = time.monotonic()
             if rebuild:
                 size = sum(p.stat().st_size for p in folder.glob("*.txt"))
-                assert size >= PARALLEL_MIN_BYTES
+                assert size >= 2_000_000  # index.parallel_min_mb's default
             summary, workers = _run_indexer(config, rebuild)
             timings.append(round(time.monotonic() - t0, 1))
             assert summary["failed"] == []

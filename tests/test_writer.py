@@ -189,8 +189,8 @@ def test_parallel_rebuild_matches_single_process(workspace, tmp_path, monkeypatc
     folder, settings = workspace
     index_reports(settings.replace(index__processes=1), rebuild=True)
     single = _everything(settings)
-    monkeypatch.setattr("indexer.writer.PARALLEL_MIN_BYTES", 0)  # the seeds are small
-    parallel_settings = settings.replace(index__processes=2, index__path=str(tmp_path / "par"))
+    parallel_settings = settings.replace(index__processes=2, index__path=str(tmp_path / "par"),
+                                         index__parallel_min_mb=0)  # the seeds are small
     summary = index_reports(parallel_settings, rebuild=True)
     assert summary.added == 5 and not summary.failed
     segments = list(store.current_dir(tmp_path / "par").glob("*.seg"))
@@ -208,7 +208,6 @@ def test_parallel_worker_death_is_a_clear_error_and_keeps_the_index(workspace, m
 
     _, settings = workspace
     before = index_reports(settings).generation
-    monkeypatch.setattr("indexer.writer.PARALLEL_MIN_BYTES", 0)
     add = parallel.ParallelBuild.add
 
     def add_after_a_worker_dies(self, *job):
@@ -218,7 +217,8 @@ def test_parallel_worker_death_is_a_clear_error_and_keeps_the_index(workspace, m
 
     monkeypatch.setattr(parallel.ParallelBuild, "add", add_after_a_worker_dies)
     with pytest.raises(IndexWorkerError, match="died"):
-        index_reports(settings.replace(index__processes=2), rebuild=True)
+        index_reports(settings.replace(index__processes=2, index__parallel_min_mb=0),
+                      rebuild=True)
     assert store.generation(settings["index.path"]) == before
     reader = IndexReader(settings)
     assert reader.search('"户户通"').total == 3
