@@ -7,8 +7,9 @@
   (``4.65%``, ``s313``); positions count words, offsets are characters.
 * ``CharTokenizer`` indexes, at each non-space character, the pair it starts (the last character
   of a text stands alone). A quoted phrase becomes its pairs at consecutive positions, so it
-  matches exactly the texts that contain it, wherever jieba puts word boundaries; a single
-  character is every term that starts with it (a prefix query).
+  matches exactly the texts that contain it, wherever jieba puts word boundaries. A single
+  character is looked up in a field of its own (``UnigramTokenizer``: each distinct character
+  of a paragraph, without positions).
 """
 
 from __future__ import annotations
@@ -260,7 +261,7 @@ def word_terms(analyzer: Analyzer, text: str) -> list[str]:
 def phrase_terms(text: str) -> list[str]:
     """The character-field terms of a quoted phrase, at consecutive positions.
 
-    A one-character phrase gives that character, to be matched as a prefix.
+    A one-character phrase gives that character alone, looked up in the single-character field.
     """
     return [t.text for t in CharTokenizer()(text, mode="query")]
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
+from collections import Counter
 
 import click
-import yaml
 
 from .config import Settings, load_settings
 from .errors import ReportSearchError
@@ -53,27 +54,100 @@ def _progress(files, total):
     return tqdm(files, total=total, unit="file", disable=not sys.stderr.isatty(), leave=False)
 
 
-@main.command()
+EXIT_NOTHING_INDEXED = 1
+EXIT_SOME_FAILED = 3
+LISTED = 10  # skipped files named one by one on the terminal; the rest are counted by type
+
+
+@main.command(epilog="""\b
+Exit codes: 0 every file read; 1 nothing indexed (or another error);
+2 wrong usage; 3 some files or sources failed (named on stderr), the rest indexed.""")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--rebuild", is_flag=True, help="Build a new index from scratch.")
+@click.option("--rebuild", is_flag=True,
+              help="Build a new index from every source (analysis settings changed, etc.).")
 @click.option("--prune/--no-prune", default=None,
-              help="Remove documents whose files are gone (default: on for configured folders).")
+              help="Remove documents whose files are gone (default: on when no PATHS are "
+                   "given); --prune also forgets sources that no longer exist.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--job", hidden=True, help="Record progress in this job file (POST /api/index).")
 @common
-def index(settings, paths, rebuild, prune, as_json):
-    """Index report files (default: the configured folders), incrementally."""
+def index(settings, paths, rebuild, prune, as_json, job):
+    """Index report files: PATHS (files or folders), else every source of the index.
+
+    The index remembers every file and folder it was given, and the configured
+    index.folders; without PATHS, and on a rebuild, it reads all of them again.
+    Reads .txt and .md files (see index.extensions); other types are skipped
+    and counted. Unchanged files are not re-read.
+    """
     from .writer import index_reports
 
-    summary = index_reports(settings, list(paths) or None, rebuild=rebuild, prune=prune,
-                            progress=_progress)
-    for _path, reason in summary.failed:
+    progress = _progress
+    if job:
+        from .jobs import JobFile
+
+        recorder = JobFile(job)
+        progress = recorder.progress
+    try:
+        summary = index_reports(settings, list(paths) or None, rebuild=rebuild, prune=prune,
+                                progress=progress)
+    except ReportSearchError as e:
+        if job:
+            recorder.fail(e.code, e.message)
+        raise
+    except BaseException:
+        if job:
+            recorder.fail("internal", "the indexer failed unexpectedly; see the server's log")
+        raise
+    if job:
+        recorder.finish(summary.as_dict())
+    _report_skipped(summary.skipped, settings["index.extensions"])
+    for _path, reason in summary.problems:
         click.echo(f"failed: {reason}", err=True)
+    for path in summary.forgotten:
+        click.echo(f"removed source: {path} (no longer exists)", err=True)
     if summary.rebuilt and summary.rebuild_reason not in ("asked for", "no index yet"):
         click.echo(f"rebuilt because {summary.rebuild_reason}", err=True)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(summary.line())
+    if summary.problems:
+        read = summary.added + summary.updated + summary.unchanged
+        sys.exit(EXIT_SOME_FAILED if read else EXIT_NOTHING_INDEXED)
+    if not summary.documents:
+        types = ", ".join(settings["index.extensions"])
+        click.echo(f"Error: nothing indexed: no report files ({types}) in "
+                   f"{', '.join(summary.sources) or 'the sources'}", err=True)
+        sys.exit(EXIT_NOTHING_INDEXED)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@common
+def forget(settings, paths, as_json):
+    """Stop indexing PATHS (sources given to `index` before, or files and folders inside one)
+    and remove their documents. `report-search status` lists the sources."""
+    from .writer import forget_sources
+
+    summary = forget_sources(settings, list(paths))
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for path in summary.forgotten:
+        click.echo(f"forgot source: {path}", err=True)
+    click.echo(summary.line())
+
+
+def _report_skipped(skipped: list[tuple[str, str]], extensions: list[str]) -> None:
+    if len(skipped) <= LISTED:
+        for _path, reason in skipped:
+            click.echo(f"skipped: {reason}", err=True)
+        return
+    kinds = Counter(os.path.splitext(p)[1].lower() or "(none)" for p, _ in skipped)
+    listed = ", ".join(f"{ext} {n}" for ext, n in kinds.most_common())
+    click.echo(f"skipped {len(skipped)} files of unsupported types ({listed}); supported: "
+               f"{', '.join(extensions)}; --json lists them", err=True)
 
 
 @main.command()
@@ -94,6 +168,10 @@ def status(settings, as_json):
     click.echo(f"schema version: {info['schema_version']}")
     click.echo(f"generation:     {info['generation']}")
     click.echo(f"last update:    {info['updated_at'] or info['created_at']}")
+    click.echo("sources:" + ("" if info["sources"] else "        (none recorded)"))
+    for source in info["sources"]:
+        gone = "" if source["exists"] else "  (gone: `index --prune` forgets it)"
+        click.echo(f"  {source['path']}  {source['documents']} documents{gone}")
 
 
 @main.command()
@@ -108,8 +186,10 @@ def status(settings, as_json):
 @common
 def search(settings, query, as_json, limit, page, doc, year, section):
     """Search paragraphs: words (AND), "exact phrases", OR, -exclude, doc:/year:/section:."""
+    from .analysis import warm_up
     from .search import IndexReader
 
+    warm_up(settings.user_words())  # load jieba first: took_ms is the search alone
     result = IndexReader(settings).search(query, page=page, size=limit, doc=list(doc),
                                           year=list(year), section=list(section))
     if as_json:
@@ -162,7 +242,13 @@ def analyze(settings, text, as_json):
             click.echo(f"  {mode:5}: {shown or '(none)'}")
 
 
-@main.command()
+@main.command(epilog="""\b
+POST /api/index (re-index from a script) is off until the config file sets a
+token, which calls must send as 'Authorization: Bearer <token>':
+  server:
+    admin_token: "a-long-random-secret"
+Pass that file with --config or $REPORT_SEARCH_CONFIG; relative paths in it
+are relative to the file's folder.""")
 @click.option("--host", default=None, help="Address (default: server.host).")
 @click.option("--port", type=click.IntRange(1, 65535), default=None,
               help="Port (default: server.port).")
@@ -185,16 +271,19 @@ def serve(settings, host, port, workers):
     os.execvpe(sys.executable, args, env)
 
 
-@main.command("config")
+@main.command("config", epilog="""\b
+A config file sets only what it changes, e.g. to turn on POST /api/index:
+  server:
+    admin_token: "a-long-random-secret"
+Relative paths in a config file (index.path, index.folders) are relative to
+the file's folder; without a file, to the current folder.""")
 @common
 def show_config(settings):
-    """Print the settings in effect, as YAML."""
-    nested: dict = {}
-    for key, value in settings.as_dict().items():
-        section, name = key.split(".", 1)
-        nested.setdefault(section, {})[name] = value
+    """Print the settings in effect as YAML, each with its meaning and default."""
+    from .config import annotated
+
     click.echo(f"# from: {settings.source}")
-    click.echo(yaml.safe_dump(nested, allow_unicode=True, sort_keys=False).rstrip())
+    click.echo(annotated(settings))
 
 
 if __name__ == "__main__":

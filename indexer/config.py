@@ -36,6 +36,10 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _groups(value: Any) -> bool:
     return isinstance(value, list) and all(_str_list(g) and len(g) > 1 for g in value)
 
@@ -68,13 +72,15 @@ SETTINGS: list[Setting] = [
     Setting("index.path", "index_data", lambda v: isinstance(v, str) and v != "",
             "folder that holds the index", is_path=True),
     Setting("index.folders", ["seeds"], _str_list,
-            "folders indexed by `report-search index` with no paths", is_path=True),
-    Setting("index.extensions", [".txt", ".md"], _str_list, "file endings that are read"),
+            "folders `report-search index` always reads (beside every path it was given before)",
+            is_path=True),
+    Setting("index.extensions", [".txt", ".md"], _str_list,
+            "file endings that are read; files of other types are skipped and counted"),
     Setting("index.lock_timeout", 30, lambda v: isinstance(v, (int, float)) and v >= 0,
             "seconds a second writer waits for the first before giving up"),
-    Setting("index.max_file_mb", 50, _positive_int, "larger files are reported and skipped"),
-    Setting("index.processes", 0,
-            lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+    Setting("index.max_file_mb", 50, _positive_int,
+            "larger files are reported as failed and not read"),
+    Setting("index.processes", 0, _count,
             "worker processes for a large rebuild; 0 = one per CPU core, 1 = no workers"),
     Setting("index.parallel_min_mb", 2.0,
             lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0,
@@ -96,14 +102,15 @@ SETTINGS: list[Setting] = [
     Setting("search.page_size", 10, _positive_int, "results per page by default"),
     Setting("search.max_page_size", 100, _positive_int, "largest page size a client may ask for"),
     Setting("search.max_page", 1000, _positive_int, "deepest page a client may ask for"),
-    Setting("search.facet_size", 20, _positive_int,
-            "values listed per facet by default: those with the most matches"),
+    Setting("search.facet_size", 20, _count,
+            "values listed per facet by default: those with the most matches (0 = no facets)"),
     Setting("search.max_query_length", 1000, _positive_int, "longest query, in characters"),
     Setting("server.host", "127.0.0.1", lambda v: isinstance(v, str) and v != "", "address"),
     Setting("server.port", 8000, lambda v: _positive_int(v) and v < 65536, "TCP port"),
     Setting("server.workers", 3, _positive_int, "gunicorn worker processes"),
     Setting("server.admin_token", None, lambda v: v is None or (isinstance(v, str) and len(v) >= 8),
-            "bearer token for POST /api/index (at least 8 characters); unset disables it"),
+            "secret (8+ characters) that POST /api/index and /api/jobs require as "
+            "'Authorization: Bearer <token>'; unset (the default) turns them off"),
 ]
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -142,6 +149,46 @@ class Settings:
 
     def synonyms(self) -> list[list[str]]:
         return self["search.synonyms"] + self["search.extra_synonyms"]
+
+
+def nested(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """{"index.path": x} -> {"index": {"path": x}}, as a config file writes it."""
+    out: dict[str, dict[str, Any]] = {}
+    for key, value in values.items():
+        section, name = key.split(".", 1)
+        out.setdefault(section, {})[name] = value
+    return out
+
+
+def dump_settings(settings: Settings) -> str:
+    """A config file that loads back as ``settings`` (paths made absolute), for a child process."""
+    values = settings.as_dict()
+    for setting in SETTINGS:
+        if setting.is_path:
+            value = values[setting.key]
+            values[setting.key] = ([os.path.abspath(v) for v in value]
+                                   if isinstance(value, list) else os.path.abspath(value))
+    return yaml.safe_dump(nested(values), allow_unicode=True, sort_keys=False)
+
+
+def annotated(settings: Settings) -> str:
+    """The settings as a config file, each key with its meaning and default as a comment."""
+    lines = []
+    for section, values in nested(settings.as_dict()).items():
+        lines.append(f"{section}:")
+        for name, value in values.items():
+            setting = BY_KEY[f"{section}.{name}"]
+            default = setting.default
+            if isinstance(default, list) and len(default) > 3:
+                shown = f"the shipped list ({len(default)} entries)"
+            else:
+                shown = yaml.safe_dump(default, allow_unicode=True,
+                                       default_flow_style=True).strip().removesuffix("...").strip()
+            note = "" if value == default else "  [changed]"
+            lines.append(f"  # {setting.help}; default: {shown}{note}")
+            dumped = yaml.safe_dump({name: value}, allow_unicode=True, sort_keys=False)
+            lines += ["  " + line for line in dumped.rstrip().splitlines()]
+    return "\n".join(lines)
 
 
 def _flatten(data: dict, prefix: str = "") -> dict[str, Any]:

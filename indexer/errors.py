@@ -35,3 +35,11 @@ class UnreadableFileError(ReportSearchError):
 
 class IndexWorkerError(ReportSearchError):
     code = "index_worker_failed"
+
+
+class SourceNotFoundError(ReportSearchError):
+    code = "source_not_found"
+
+
+class JobNotFoundError(ReportSearchError):
+    code = "job_not_found"

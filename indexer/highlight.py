@@ -3,6 +3,10 @@
 Matching is done on normalised text with whitespace squeezed out (as phrase search does), and
 every span is mapped back to offsets in the original text, so a highlight never splits a
 character or drifts when the text has spaces, line breaks or full-width characters.
+
+A word's Latin letters and digits match at word boundaries only, as the search matches them
+("ai" is not marked inside "domain", nor "5g" inside "15g"); a quoted phrase (``Exact``) is
+marked wherever it occurs, as phrase search finds it.
 """
 
 from __future__ import annotations
@@ -14,20 +18,34 @@ from markupsafe import Markup, escape
 from .analysis import normalize, squeeze
 
 
+class Exact(str):
+    """A needle marked wherever it occurs, even inside a Latin word: a quoted phrase."""
+
+
+def is_latin(ch: str) -> bool:
+    """A character that words of Latin letters and digits are made of (after ``normalize``)."""
+    return ch.isascii() and ch.isalnum()
+
+
 def find_spans(text: str, needles: Iterable[str]) -> list[list[int]]:
     """Sorted, merged [start, end) offsets in ``text`` of every needle (already squeezed).
 
     >>> find_spans("户户 通工程和户户通", ["户户通"])
     [[0, 4], [7, 10]]
+    >>> find_spans("Public domain, AI", ["ai"]), find_spans("Public domain", [Exact("ai")])
+    ([[15, 17]], [[10, 12]])
     """
     norm = normalize(text)
     where = [i for i, c in enumerate(norm) if not c.isspace()]
     squeezed = "".join(norm[i] for i in where)
     spans = []
     for needle in {n for n in needles if n}:
+        bounded = not isinstance(needle, Exact)
         start = squeezed.find(needle)
         while start >= 0:
-            spans.append((where[start], where[start + len(needle) - 1] + 1))
+            first, last = where[start], where[start + len(needle) - 1]
+            if not bounded or _at_boundaries(norm, first, last, needle):
+                spans.append((first, last + 1))
             start = squeezed.find(needle, start + 1)
     merged: list[list[int]] = []
     for start, end in sorted(spans):
@@ -38,8 +56,16 @@ def find_spans(text: str, needles: Iterable[str]) -> list[list[int]]:
     return merged
 
 
-def needles_for(texts: Iterable[str]) -> list[str]:
-    return [s for t in texts if (s := squeeze(t))]
+def _at_boundaries(norm: str, first: int, last: int, needle: str) -> bool:
+    # Checked in the text with its spaces: "public domain" squeezes to "publicdomain".
+    before = first > 0 and is_latin(norm[first - 1])
+    after = last + 1 < len(norm) and is_latin(norm[last + 1])
+    return not (is_latin(needle[0]) and before) and not (is_latin(needle[-1]) and after)
+
+
+def needles_for(texts: Iterable[str], exact: bool = False) -> list[str]:
+    """What ``texts`` highlight; ``exact`` for quoted phrases, marked even inside words."""
+    return [Exact(s) if exact else s for t in texts if (s := squeeze(t))]
 
 
 def mark(text: str, spans: list[list[int]]) -> Markup:

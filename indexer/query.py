@@ -7,12 +7,21 @@
     doc:ID year:2020 section:疫情   filters
 
 Anything else, including lone operators and stray punctuation, is searched as text.
+
+``QueryPlan`` turns a parsed query into Whoosh queries over the schema's fields, with what to
+highlight; ``search.IndexReader`` runs them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from . import schema as f
+from .analysis import phrase_terms, squeeze, word_terms
+from .highlight import is_latin, needles_for
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 FILTER_NAMES = ("doc", "year", "section")
@@ -100,3 +109,178 @@ def parse_query(text: str) -> ParsedQuery:
             parsed.groups.append([clause])
         pending_or = False
     return parsed
+
+
+CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
+SYNONYM_WEIGHT = 0.6  # a synonym's match counts less than the word typed
+# Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
+# Checked on the stored text of the best search.RESCORE_WINDOW results only, as Elasticsearch's
+# rescore does: a positional query over every match cost most of the search time.
+PROXIMITY_BOOST = 0.5
+PROXIMITY_GAP = 6  # characters allowed between neighbouring words
+
+
+def _char_query(text: str, boost: float = 1.0) -> wq.Query | None:
+    terms = phrase_terms(text)
+    if not terms:
+        return None
+    if len(terms) == 1 and len(terms[0]) == 1:
+        return wq.Term(f.CHAR, terms[0], boost=boost)
+    if len(terms) == 1:
+        return wq.Term(f.CHARS, terms[0], boost=boost)
+    return wq.Phrase(f.CHARS, terms, boost=boost)
+
+
+def _is_latin_word(word: str) -> bool:
+    """Latin letters and digits only ("ai", "gdp", "5g"): jieba keeps such a run whole, so the
+    word field matches it at word boundaries, where character pairs would match "ai" in
+    "domain"."""
+    return all(is_latin(c) for c in word)
+
+
+def shown(clause: Clause) -> str:
+    return f'"{clause.text}"' if clause.phrase else clause.text
+
+
+class QueryPlan:
+    """A parsed query turned into Whoosh queries, plus what to highlight."""
+
+    def __init__(self, parsed: ParsedQuery, analyzer, synonyms: dict[str, list[str]] | None = None):
+        self.analyzer = analyzer
+        self.synonyms = synonyms or {}
+        self.needles: list[str] = []
+        self.words: list[str] = []
+        self.groups = [q for g in parsed.groups if (q := self._group(g)) is not None]
+        self.required: wq.Query | None = wq.And(self.groups) if self.groups else None
+        excluded = [q for c in parsed.excluded if (q := self._clause(c, track=False)) is not None]
+        self.excluded = wq.Or(excluded) if excluded else None
+        self.filters = [q for name, values in parsed.filters.items()
+                        if (q := self._filter(name, values)) is not None]
+
+    def _group(self, clauses: list[Clause]) -> wq.Query | None:
+        queries = [q for c in clauses if (q := self._clause(c)) is not None]
+        if not queries:
+            return None
+        return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+    def _clause(self, clause: Clause, track: bool = True) -> wq.Query | None:
+        words = [] if clause.phrase else word_terms(self.analyzer, clause.text)
+        if not words:  # a phrase, or only stop words / symbols: match the characters exactly
+            if track:
+                self.needles += needles_for([clause.text], exact=True)
+            return _char_query(clause.text)
+        if track:
+            self.needles += needles_for(words)
+            self.words += words
+        parts = [
+            wq.Or([
+                wq.Term(f.BODY, w),
+                wq.Term(f.HEADING_WORDS, w),
+                *([] if _is_latin_word(w) else filter(None, [_char_query(w, CHAR_WEIGHT)])),
+                *self._alternatives(w, track),
+            ])
+            for w in words
+        ]
+        query = parts[0] if len(parts) == 1 else wq.And(parts)
+        whole = self._alternatives(squeeze(clause.text), track) if len(words) > 1 else []
+        return wq.Or([query, *whole]) if whole else query
+
+    def _alternatives(self, word: str, track: bool) -> list[wq.Query]:
+        """Queries for the synonyms of ``word``: exact phrases, but Latin letters and digits
+        only at word boundaries (``ai`` for 人工智能 must not match "Public domain")."""
+        others = self.synonyms.get(word, [])
+        if track:
+            self.needles += needles_for(others)
+        return [q for o in others if (q := self._synonym(o)) is not None]
+
+    def _synonym(self, text: str) -> wq.Query | None:
+        if not any(is_latin(c) for c in text):
+            return _char_query(text, SYNONYM_WEIGHT)
+        words = word_terms(self.analyzer, text)  # "5g网络" -> 5g, 网络: whole words, in order
+        if len(words) > 1:
+            return wq.Phrase(f.BODY, words, boost=SYNONYM_WEIGHT)
+        if words:
+            return wq.Or([wq.Term(f.BODY, words[0]), wq.Term(f.HEADING_WORDS, words[0])],
+                         boost=SYNONYM_WEIGHT)
+        return None
+
+    def clause_query(self, clause: Clause) -> wq.Query | None:
+        """One clause alone, as the query matches it (for telling which terms find nothing)."""
+        return self._clause(clause, track=False)
+
+    def relax(self) -> bool:
+        """Match any of the query's terms instead of all of them (when all found nothing)."""
+        if len(self.groups) < 2:
+            return False
+        self.required = wq.Or(self.groups)
+        return True
+
+    def _filter(self, name: str, values: list[str]) -> wq.Query | None:
+        if name == "doc":
+            return wq.Or([wq.Term(f.DOC_ID, v) for v in values])
+        if name == "year":
+            return wq.Or([wq.Term(f.YEARS, v.strip()) for v in values])
+        options = []
+        for value in values:  # section: the exact top-level heading, or words in any heading
+            options.append(wq.Term(f.SECTION, value))
+            words = word_terms(self.analyzer, value)
+            if words:
+                options.append(wq.And([wq.Term(f.HEADING_WORDS, w) for w in words]))
+        return wq.Or(options)
+
+    def scoring_query(self) -> wq.Query:
+        """What to match and rank; exclusions are applied as a mask (see ``IndexReader``)."""
+        base = self.required if self.required is not None else wq.Every()
+        boosts = [wq.Term(f.TITLE_WORDS, w) for w in dict.fromkeys(self.words)]
+        return wq.AndMaybe(base, wq.Or(boosts)) if boosts else base
+
+    @property
+    def rescores(self) -> bool:
+        return len(set(self.words)) > 1
+
+    def near_factor(self, text: str) -> float:
+        """1 + PROXIMITY_BOOST when the query's words stand close together in ``text``."""
+        words = list(dict.fromkeys(needles_for(self.words)))
+        text = squeeze(text)
+        spans = sorted((s, e, w) for w in words for s, e in _spans_of(text, w))
+        return 1.0 + PROXIMITY_BOOST if _near(spans, len(words)) else 1.0
+
+    def filter_query(self) -> wq.Query | None:
+        return wq.And(self.filters) if self.filters else None
+
+
+def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:
+    """Each normalised entry -> the other entries of its groups.
+
+    >>> synonym_map([["扶贫", "脱贫"], ["ＧＤＰ", "生产总值"]])["gdp"]
+    ['生产总值']
+    """
+    out: dict[str, list[str]] = {}
+    for group in groups:
+        words = [w for w in dict.fromkeys(squeeze(g) for g in group) if w]
+        for w in words:
+            others = out.setdefault(w, [])
+            others += [o for o in words if o != w and o not in others]
+    return out
+
+
+def _spans_of(text: str, word: str) -> list[tuple[int, int]]:
+    out, start = [], text.find(word)
+    while start >= 0:
+        out.append((start, start + len(word)))
+        start = text.find(word, start + 1)
+    return out
+
+
+def _near(spans: list[tuple[int, int, str]], wanted: int) -> bool:
+    """Is there a run of spans, each within PROXIMITY_GAP of the next, holding every word?"""
+    for i, (_, end, word) in enumerate(spans):
+        seen = {word}
+        for start, next_end, other in spans[i + 1:]:
+            if start - end > PROXIMITY_GAP:
+                break
+            seen.add(other)
+            end = max(end, next_end)
+            if len(seen) == wanted:
+                return True
+    return False

@@ -6,7 +6,9 @@ a block too (``level`` set), so an exact phrase in a heading is found like any o
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,7 +74,9 @@ class Report:
 
 
 class Cleaner:
-    """Drops boilerplate lines: a pattern found in a line no longer than ``max_line``."""
+    """Drops boilerplate: a pattern found in a line, or in a re-flowed paragraph, no longer than
+    ``max_line``. Paragraphs are checked too because some footers (Wikisource's licence notice)
+    arrive cut into link-sized lines that only read as the notice once joined."""
 
     def __init__(self, patterns: Sequence[str], max_line: int = 160):
         self.patterns = [re.compile(p) for p in patterns]
@@ -121,11 +125,30 @@ def _is_plain_heading(text: str) -> bool:
     )
 
 
+@functools.cache
+def _format_chars() -> re.Pattern:
+    # Format characters (Unicode category Cf: zero-width space, BOM, direction marks) are
+    # invisible: a title of only U+200B showed as an empty link, and one inside a phrase kept
+    # an exact-phrase search from matching it.
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without format characters.
+
+    >>> strip_invisible("\u200b政府\u200d工作\ufeff")
+    '政府工作'
+    """
+    return _format_chars().sub("", text)
+
+
 def _clean_lines(raw: str, cleaner: Cleaner) -> list[str]:
-    """Trimmed lines, boilerplate turned into blank lines (which end a paragraph)."""
+    """Trimmed lines without format characters, boilerplate turned into blank lines (which end
+    a paragraph)."""
     lines = []
-    for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = line.strip().strip("\u3000\ufeff").strip()
+    for line in strip_invisible(raw).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = line.strip().strip("\u3000").strip()
         lines.append("" if line and cleaner.is_boilerplate(line) else line)
     return lines
 
@@ -152,6 +175,8 @@ def _joins(prev: str, nxt: str, after: str, wrap: int | None) -> bool:
         return True
     if prev[-1] in STRONG_END:
         return False
+    if len(nxt) == 1 and _is_han(nxt) and prev[-1] not in WEAK_END:
+        return True  # a link cut out of a word: "政府工作报" / "告", "权力过分" / "集" / "，…"
     width = display_width(prev)
     if wrap and width >= wrap - 8:
         return True
@@ -160,6 +185,10 @@ def _joins(prev: str, nxt: str, after: str, wrap: int | None) -> bool:
     if after and after[0] in CONTINUES:
         return True  # a link's text on a line of its own: "…所作的" / "政府工作报告" / "。会议…"
     return width >= 60 and not style  # a long line cut mid-sentence
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
 def _glue(a: str, b: str) -> str:
@@ -191,6 +220,17 @@ def reflow(lines: list[str]) -> list[str]:
     return paragraphs
 
 
+def _reads_as_title(text: str) -> bool:
+    # Not a sentence ("现在，我代表国务院，向大会报告政府工作，请…"), a note in brackets or a
+    # dateline, and something to read: a title of only "——" is as invisible as an empty one.
+    return (
+        not SENTENCE_END_RE.search(text)
+        and text.count("，") < 2
+        and not text.startswith(("——", "—", "（", "("))
+        and any(c.isalnum() for c in text)
+    )
+
+
 def _find_title(paragraphs: list[str]) -> int | None:
     """Index of the title among the first paragraphs, or None."""
     window = []
@@ -200,26 +240,26 @@ def _find_title(paragraphs: list[str]) -> int | None:
         window.append(i)
     for i in window:
         text = paragraphs[i]
-        if (
-            TITLE_WORDS.search(text)
-            and len(text) <= 60
-            and not text.startswith(("——", "—", "（", "("))
-            and not SENTENCE_END_RE.search(text)
-            and text[-1] not in "：:"
+        if TITLE_WORDS.search(text) and len(text) <= 60 and text[-1] not in "：:" and (
+            _reads_as_title(text)
         ):
             return i
     if window and window[0] == 0:
         first = paragraphs[0]
-        if len(first) <= 40 and not SENTENCE_END_RE.search(first) and first[-1] not in "：:，,":
+        if len(first) <= 40 and first[-1] not in "：:，," and _reads_as_title(first):
             return 0
     return None
 
 
 def _title_from_name(name: str) -> str | None:
-    parts = re.split(r"[_\s]+", name.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    """The file name as a title: from its first part with Chinese in it ("GWR_1954_1954年…报告"
+    -> "1954年…报告"), else the whole stem ("004_de420432b1c26cef"), which at least tells
+    the reports apart where a first sentence cut short did not."""
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    parts = re.split(r"[_\s]+", stem)
     while parts and not re.search(r"[\u4e00-\u9fff]", parts[0]):
         parts.pop(0)
-    return " ".join(parts) or None
+    return " ".join(parts) or stem.strip() or None
 
 
 def _years(*texts: str) -> list[int]:
@@ -233,7 +273,7 @@ def _years(*texts: str) -> list[int]:
 def parse_report(raw: str, name: str = "", cleaner: Cleaner | None = None) -> Report:
     """Parse one report's text. ``name`` (the file name) is the fallback for the title."""
     cleaner = cleaner or Cleaner([])
-    paragraphs = reflow(_clean_lines(raw, cleaner))
+    paragraphs = [p for p in reflow(_clean_lines(raw, cleaner)) if not cleaner.is_boilerplate(p)]
 
     title_at = _find_title(paragraphs)
     if title_at is not None:
@@ -241,9 +281,9 @@ def parse_report(raw: str, name: str = "", cleaner: Cleaner | None = None) -> Re
     elif title := _title_from_name(name):
         source = "file name"
     else:
-        first = paragraphs[0] if paragraphs else (name or "untitled")
+        first = paragraphs[0] if paragraphs else "untitled"
         end = SENTENCE_END_RE.search(first)
-        title = first[: end.start()] if end else first
+        title = first[: end.start()] if end and end.start() else first
         title, source = (title[:30] + "…" if len(title) > 30 else title), "first sentence"
 
     report = Report(title=title, title_source=source, years=[])

@@ -5,29 +5,29 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 from whoosh import query as wq
 
 from . import schema as f
 from . import store
-from .analysis import normalize, phrase_terms, squeeze, word_terms
+from .analysis import normalize, word_terms
 from .config import Settings
 from .errors import DocumentNotFoundError, QueryError
-from .highlight import find_spans, needles_for, snippet
+from .highlight import find_spans, snippet
 from .matching import Evaluator, Matches
-from .query import Clause, ParsedQuery, parse_query
+from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
 
-CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
-SYNONYM_WEIGHT = 0.6  # a synonym's match counts less than the word typed
-# Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
-# Checked on the stored text of the best RESCORE_WINDOW results only, as Elasticsearch's
-# rescore does: a positional query over every match cost most of the search time.
-PROXIMITY_BOOST = 0.5
-PROXIMITY_GAP = 6  # characters allowed between neighbouring words
 RESCORE_WINDOW = 50
 FACETS = ("doc", "year", "section")
+MISSING_CHECKS = 20  # distinct query terms checked for "未找到" (each is one more lookup)
+# "Did you mean" runs the spelling corrector and a lookup per word: a 999-character query of
+# one repeated word once held a worker for 20 s. These bound the work per query.
+SUGGEST_MAX_CHARS = 40  # longer queries get no suggestions
+SUGGEST_MAX_TERMS = 6  # distinct terms (and distinct words) looked at
+SUGGEST_MAX_CHECKS = 8  # candidate queries tried
+CORRECT_MIN_CHARS = 3  # one edit in a shorter word makes an unrelated word (量子 -> 班子)
 
 
 @dataclass
@@ -40,6 +40,8 @@ class Hit:
     text: str
     snippet_html: str
     highlights: list[list[int]]
+    file_name: str = ""  # the report's file: it tells apart reports that share a title
+    title_shared: bool = False  # another report has the same title
 
 
 @dataclass
@@ -50,113 +52,12 @@ class SearchPage:
     size: int
     took_ms: float
     relaxed: bool = False  # no paragraph had every term; these have some of them
+    missing: list[str] = field(default_factory=list)  # terms no paragraph has (relaxed or none)
     results: list[Hit] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in FACETS})
 
     def as_json(self) -> dict:
         return asdict(self)
-
-
-def _char_query(text: str, boost: float = 1.0) -> wq.Query | None:
-    terms = phrase_terms(text)
-    if not terms:
-        return None
-    if len(terms) == 1 and len(terms[0]) == 1:
-        return wq.Term(f.CHAR, terms[0], boost=boost)
-    if len(terms) == 1:
-        return wq.Term(f.CHARS, terms[0], boost=boost)
-    return wq.Phrase(f.CHARS, terms, boost=boost)
-
-
-class QueryPlan:
-    """A parsed query turned into Whoosh queries, plus what to highlight."""
-
-    def __init__(self, parsed: ParsedQuery, analyzer, synonyms: dict[str, list[str]] | None = None):
-        self.analyzer = analyzer
-        self.synonyms = synonyms or {}
-        self.needles: list[str] = []
-        self.words: list[str] = []
-        self.groups = [q for g in parsed.groups if (q := self._group(g)) is not None]
-        self.required: wq.Query | None = wq.And(self.groups) if self.groups else None
-        excluded = [q for c in parsed.excluded if (q := self._clause(c, track=False)) is not None]
-        self.excluded = wq.Or(excluded) if excluded else None
-        self.filters = [q for name, values in parsed.filters.items()
-                        if (q := self._filter(name, values)) is not None]
-
-    def _group(self, clauses: list[Clause]) -> wq.Query | None:
-        queries = [q for c in clauses if (q := self._clause(c)) is not None]
-        if not queries:
-            return None
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
-
-    def _clause(self, clause: Clause, track: bool = True) -> wq.Query | None:
-        words = [] if clause.phrase else word_terms(self.analyzer, clause.text)
-        if not words:  # a phrase, or only stop words / symbols: match the characters exactly
-            if track:
-                self.needles += needles_for([clause.text])
-            return _char_query(clause.text)
-        if track:
-            self.needles += needles_for(words)
-            self.words += words
-        parts = [
-            wq.Or([
-                wq.Term(f.BODY, w),
-                wq.Term(f.HEADING_WORDS, w),
-                *filter(None, [_char_query(w, CHAR_WEIGHT)]),
-                *self._alternatives(w, track),
-            ])
-            for w in words
-        ]
-        query = parts[0] if len(parts) == 1 else wq.And(parts)
-        whole = self._alternatives(squeeze(clause.text), track) if len(words) > 1 else []
-        return wq.Or([query, *whole]) if whole else query
-
-    def _alternatives(self, word: str, track: bool) -> list[wq.Query]:
-        """Exact-phrase queries for the synonyms of ``word``."""
-        others = self.synonyms.get(word, [])
-        if track:
-            self.needles += needles_for(others)
-        return [q for o in others if (q := _char_query(o, SYNONYM_WEIGHT)) is not None]
-
-    def relax(self) -> bool:
-        """Match any of the query's terms instead of all of them (when all found nothing)."""
-        if len(self.groups) < 2:
-            return False
-        self.required = wq.Or(self.groups)
-        return True
-
-    def _filter(self, name: str, values: list[str]) -> wq.Query | None:
-        if name == "doc":
-            return wq.Or([wq.Term(f.DOC_ID, v) for v in values])
-        if name == "year":
-            return wq.Or([wq.Term(f.YEARS, v.strip()) for v in values])
-        options = []
-        for value in values:  # section: the exact top-level heading, or words in any heading
-            options.append(wq.Term(f.SECTION, value))
-            words = word_terms(self.analyzer, value)
-            if words:
-                options.append(wq.And([wq.Term(f.HEADING_WORDS, w) for w in words]))
-        return wq.Or(options)
-
-    def scoring_query(self) -> wq.Query:
-        """What to match and rank; exclusions are applied as a mask (see ``IndexReader``)."""
-        base = self.required if self.required is not None else wq.Every()
-        boosts = [wq.Term(f.TITLE_WORDS, w) for w in dict.fromkeys(self.words)]
-        return wq.AndMaybe(base, wq.Or(boosts)) if boosts else base
-
-    @property
-    def rescores(self) -> bool:
-        return len(set(self.words)) > 1
-
-    def near_factor(self, text: str) -> float:
-        """1 + PROXIMITY_BOOST when the query's words stand close together in ``text``."""
-        words = list(dict.fromkeys(needles_for(self.words)))
-        text = squeeze(text)
-        spans = sorted((s, e, w) for w in words for s, e in _spans_of(text, w))
-        return 1.0 + PROXIMITY_BOOST if _near(spans, len(words)) else 1.0
-
-    def filter_query(self) -> wq.Query | None:
-        return wq.And(self.filters) if self.filters else None
 
 
 class IndexReader:
@@ -180,7 +81,7 @@ class IndexReader:
         self._searcher = ix.searcher()
         self._analyzer = ix.schema[f.BODY].analyzer
         self._generation = gen
-        self._titles = None
+        self._docs = None
         self._columns = None
         self._evaluator = Evaluator(self._searcher)
         # Document records are few: masking them is much cheaper than filtering on kind=para.
@@ -201,10 +102,27 @@ class IndexReader:
     def _doc_records(self) -> list[dict]:
         return sorted(self._searcher.documents(**{f.KIND: f.KIND_DOC}), key=lambda d: d[f.PATH])
 
+    def _doc_names(self) -> dict[str, dict]:
+        """Per document: title, file name, and whether another document has the same title."""
+        if self._docs is None:
+            docs = {d[f.DOC_ID]: {"title": d[f.TITLE], "file_name": PurePath(d[f.PATH]).name}
+                    for d in self._doc_records()}
+            seen: dict[str, int] = {}
+            for d in docs.values():
+                seen[d["title"]] = seen.get(d["title"], 0) + 1
+            for d in docs.values():
+                d["shared"] = seen[d["title"]] > 1
+            self._docs = docs
+        return self._docs
+
     def titles(self) -> dict[str, str]:
-        if self._titles is None:
-            self._titles = {d[f.DOC_ID]: d[f.TITLE] for d in self._doc_records()}
-        return self._titles
+        return {doc_id: d["title"] for doc_id, d in self._doc_names().items()}
+
+    def labels(self) -> dict[str, str]:
+        """Per document, a name no other document has: its title, followed by its file name
+        where four provincial reports are all titled 政府工作报告."""
+        return {doc_id: f"{d['title']}（{d['file_name']}）" if d["shared"] else d["title"]
+                for doc_id, d in self._doc_names().items()}
 
     def search(self, text: str, page: int = 1, size: int | None = None,
                doc: list[str] | None = None, year: list[str] | None = None,
@@ -238,23 +156,42 @@ class IndexReader:
             return result
         docnums, ranked = self._run(plan, page * size, allow, mask)
         if not len(docnums) and plan.relax():  # as Meilisearch does: better some words than nothing
-            result.relaxed = True
             docnums, ranked = self._run(plan, page * size, allow, mask)
+            result.relaxed = bool(len(docnums))  # "relaxed" with nothing to show says nothing
         result.total = len(docnums)
+        if result.relaxed or not result.total:
+            result.missing = self._missing(parsed, plan, allow)
+        names = self._doc_names()
         for score, docnum in ranked[(page - 1) * size: page * size]:
             hit = self._searcher.stored_fields(docnum)
             text_ = hit[f.TEXT]
             spans = find_spans(text_, plan.needles)
+            doc = names.get(hit[f.DOC_ID], {})
             result.results.append(Hit(
                 doc_id=hit[f.DOC_ID], title=hit[f.TITLE], section_path=hit[f.SECTION_PATH],
                 paragraph=hit[f.PARAGRAPH], score=round(score, 4), text=text_,
                 snippet_html=str(snippet(text_, spans)), highlights=spans,
+                file_name=doc.get("file_name", ""), title_shared=doc.get("shared", False),
             ))
         facet_size = self.settings["search.facet_size"] if facet_size is None else facet_size
         if facet_size:
             result.facets = self._facets(docnums, facet_size)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
+
+    def _missing(self, parsed: ParsedQuery, plan: QueryPlan, allow) -> list[str]:
+        """The query's terms that no paragraph (within the filters) has, as typed: what a
+        relaxed search left out ("未找到：量子"), or why nothing was found. A term that only
+        excluded paragraphs have is not missing: the exclusion removed them."""
+        missing = []
+        for clause in list(dict.fromkeys(parsed.positive))[:MISSING_CHECKS]:
+            query = plan.clause_query(clause)
+            if query is None:
+                continue
+            ids = self._evaluator.ids(query, within=allow)
+            if not len(np.setdiff1d(ids, self._doc_mask, assume_unique=True)):
+                missing.append(shown(clause))
+        return missing
 
     def _run(self, plan: QueryPlan, depth: int, allow, mask) -> tuple[np.ndarray, list[tuple]]:
         """Every match's record number, and the best ``depth`` as (score, record number), best
@@ -286,8 +223,12 @@ class IndexReader:
         docs, doc_code, sections, section_code, years = self._facet_columns()
         matched = np.zeros(len(doc_code), bool)
         matched[docnums] = True
+        names = self._doc_names()
+        doc_items = _facet(_counted(docs, doc_code[docnums]), size, self.labels())
+        for item in doc_items:
+            item["file_name"] = names.get(item["value"], {}).get("file_name", "")
         return {
-            "doc": _facet(_counted(docs, doc_code[docnums]), size, self.titles()),
+            "doc": doc_items,
             "year": _facet({y: int(matched[records].sum()) for y, records in years.items()}, size),
             "section": _facet(_counted(sections, section_code[docnums]), size),
         }
@@ -297,34 +238,104 @@ class IndexReader:
         return QueryPlan(parse_query(text), self._analyzer, self._synonyms).needles
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
-        """Queries close to ``text`` that do find something (for "did you mean")."""
+        """Queries close to ``text`` that find something with every term (for "did you mean"):
+        mistyped terms corrected, else only the terms that match. A word is corrected only if
+        it has CORRECT_MIN_CHARS or more, and the work is bounded (see SUGGEST_MAX_*)."""
         parsed = parse_query(text)
-        candidates: list[str] = []
-        clauses = parsed.positive
-        if any(c.phrase for c in clauses):
-            candidates.append(" ".join(c.text for c in clauses))
-        words = [w for c in clauses if not c.phrase for w in word_terms(self._analyzer, c.text)]
+        clauses = list(dict.fromkeys(parsed.positive))
+        if len(text) > SUGGEST_MAX_CHARS or not clauses or len(clauses) > SUGGEST_MAX_TERMS:
+            return []
+        found = {c: self._finds(shown(c)) for c in clauses}
+        words: dict[str, bool | None] = {}  # distinct words of the terms that found nothing
+        for clause in clauses:
+            if not found[clause] and not clause.phrase:
+                words.update(dict.fromkeys(word_terms(self._analyzer, clause.text)))
+        for word in list(words)[:SUGGEST_MAX_TERMS]:
+            words[word] = self._finds(word)
         corrector = self._searcher.corrector(f.BODY)
-        for clause in clauses:  # a whole mistyped word that jieba cut apart: 户户痛 -> 户户通
-            if len(clause.text) > 2:
-                candidates += corrector.suggest(normalize(clause.text), limit=2, maxdist=1)
-        for word in words:
-            if len(word) < 2:
-                continue  # one character is one edit away from every other
-            for better in corrector.suggest(word, limit=2, maxdist=1):
-                candidates.append(" ".join(better if w == word else w for w in words))
-        if len(words) > 1:
-            candidates.extend(words)
-        found: list[str] = []
+
+        def corrected(word: str) -> list[str]:
+            if len(word) < CORRECT_MIN_CHARS:
+                return []
+            better = corrector.suggest(word, limit=2, maxdist=1)
+            return sorted(better, key=lambda b: len(b) != len(word))  # a typo before a cut
+
+        options: dict[Clause, list[str]] = {}  # replacements for each term that found nothing
+        for clause in [c for c in clauses if not found[c]][:SUGGEST_MAX_TERMS]:
+            if clause.phrase:  # the phrase corrected, or its words not necessarily side by side
+                better = corrected(normalize(clause.text))
+                options[clause] = [*(f'"{b}"' for b in better), clause.text]
+                continue
+            terms = word_terms(self._analyzer, clause.text)
+            mine = corrected(normalize(clause.text))  # a word jieba cut apart: 户户痛 -> 户户通
+            for word in dict.fromkeys(terms):
+                if words.get(word) is False:  # past the cap (None): left as typed
+                    mine += ["".join(b if w == word else w for w in terms)
+                             for b in corrected(word)]
+            kept = [w for w in terms if words.get(w)]
+            if kept and len(kept) < len(terms):
+                mine.append(" ".join(kept))  # keep the words that do match
+            options[clause] = list(dict.fromkeys(mine))
+
+        def query(choice: dict[Clause, str | None]) -> str:
+            groups = []
+            for group in parsed.groups:
+                texts = [shown(c) if found.get(c, True) else choice.get(c) for c in group]
+                texts = list(dict.fromkeys(t for t in texts if t))
+                if texts:
+                    groups.append(" OR ".join(texts))
+            groups += ["-" + shown(c) for c in parsed.excluded]
+            groups += [f"{name}:{v}" for name, values in parsed.filters.items() for v in values]
+            return " ".join(dict.fromkeys(groups))
+
+        candidates = [query({c: alts[0] for c, alts in options.items() if alts})]
+        for clause, alts in options.items():
+            best = {c: a[0] for c, a in options.items() if a}
+            candidates += [query({**best, clause: alt}) for alt in alts[1:]]
+        if any(found.values()):
+            candidates.append(query({}))  # only the terms that match
+        longest = self.settings["search.max_query_length"]
+        out: list[str] = []
+        tried = 0
         for candidate in dict.fromkeys(candidates):
-            if candidate.strip() and candidate != text and self.search(candidate, size=1).total:
-                found.append(candidate)
-            if len(found) == limit:
+            if not candidate.strip() or candidate == text or len(candidate) > longest:
+                continue
+            if tried == SUGGEST_MAX_CHECKS or len(out) == limit:
                 break
-        return found
+            tried += 1
+            if self._finds(candidate):
+                out.append(candidate)
+        return out
+
+    def _finds(self, text: str) -> bool:
+        """Whether some paragraph matches every term of ``text`` (no relaxing)."""
+        parsed = parse_query(text)
+        plan = QueryPlan(parsed, self._analyzer, self._synonyms)
+        if plan.required is None:
+            return False
+        parts = [plan.required, *plan.filters]
+        ids = self._evaluator.ids(parts[0] if len(parts) == 1 else wq.And(parts))
+        mask = self._doc_mask
+        if plan.excluded is not None:
+            mask = np.union1d(mask, self._evaluator.ids(plan.excluded))
+        return bool(len(np.setdiff1d(ids, mask, assume_unique=True)))
 
     def documents(self) -> list[dict]:
-        return [_doc_summary(d) for d in self._doc_records()]
+        sources = self._source_roots()
+        return [_doc_summary(d, sources) for d in self._doc_records()]
+
+    def _source_roots(self) -> list[PurePath]:
+        """The files and folders the index was built from (meta.json's "sources", written by
+        the indexer; else the configured folders), to show paths relative to them."""
+        meta = {}
+        gen_dir = store.current_dir(self.root)
+        if gen_dir is not None:
+            try:
+                meta = store.read_meta(gen_dir)
+            except (OSError, ValueError):
+                pass  # replaced by a rebuild meanwhile: the configured folders will do
+        sources = meta.get("sources") or self.settings["index.folders"]
+        return [PurePath(os.path.abspath(s)) for s in sources]
 
     def document(self, doc_id: str) -> dict:
         """Metadata, outline and every paragraph of one document."""
@@ -334,7 +345,7 @@ class IndexReader:
             raise DocumentNotFoundError(f"no document with id {doc_id!r}")
         paras = sorted((r for r in records if r[f.KIND] == f.KIND_PARA),
                        key=lambda r: r[f.PARAGRAPH])
-        out = _doc_summary(meta)
+        out = _doc_summary(meta, self._source_roots())
         out["sections"] = [
             {"paragraph": n, "level": level, "number": no, "heading": text}
             for n, level, no, text in meta[f.OUTLINE]
@@ -351,6 +362,12 @@ class IndexReader:
         # A search, not doc_frequency: that would still count deleted records.
         return len(self._searcher.search(wq.Term(f.KIND, kind), limit=1, scored=False))
 
+    def _sources(self, sources: list[str]) -> list[dict]:
+        """Each source the index reads, whether it is still there, and its documents."""
+        paths = [Path(d[f.PATH]) for d in self._doc_records()]
+        return [{"path": s, "exists": os.path.lexists(s),
+                 "documents": sum(p.is_relative_to(s) for p in paths)} for s in sources]
+
     def status(self) -> dict:
         gen_dir = store.current_dir(self.root)
         meta = store.read_meta(gen_dir)
@@ -360,47 +377,11 @@ class IndexReader:
             "paragraphs": self._count(f.KIND_PARA),
             "size_bytes": sum(p.stat().st_size for p in gen_dir.iterdir() if p.is_file()),
             "schema_version": meta.get("schema_version"),
+            "sources": self._sources(meta.get("sources", [])),
             "generation": self._generation,
             "created_at": meta.get("created_at"),
             "updated_at": meta.get("updated_at"),
         }
-
-
-def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:
-    """Each normalised entry -> the other entries of its groups.
-
-    >>> synonym_map([["扶贫", "脱贫"], ["ＧＤＰ", "生产总值"]])["gdp"]
-    ['生产总值']
-    """
-    out: dict[str, list[str]] = {}
-    for group in groups:
-        words = [w for w in dict.fromkeys(squeeze(g) for g in group) if w]
-        for w in words:
-            others = out.setdefault(w, [])
-            others += [o for o in words if o != w and o not in others]
-    return out
-
-
-def _spans_of(text: str, word: str) -> list[tuple[int, int]]:
-    out, start = [], text.find(word)
-    while start >= 0:
-        out.append((start, start + len(word)))
-        start = text.find(word, start + 1)
-    return out
-
-
-def _near(spans: list[tuple[int, int, str]], wanted: int) -> bool:
-    """Is there a run of spans, each within PROXIMITY_GAP of the next, holding every word?"""
-    for i, (_, end, word) in enumerate(spans):
-        seen = {word}
-        for start, next_end, other in spans[i + 1:]:
-            if start - end > PROXIMITY_GAP:
-                break
-            seen.add(other)
-            end = max(end, next_end)
-            if len(seen) == wanted:
-                return True
-    return False
 
 
 def _facet(counts: dict, size: int, labels: dict[str, str] | None = None) -> list[dict]:
@@ -424,11 +405,27 @@ def _counted(names: list, codes: np.ndarray) -> dict:
     return {names[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
 
 
-def _doc_summary(record: dict) -> dict:
+def shown_path(path: str, sources: list[PurePath]) -> str:
+    """``path`` relative to the source folder holding it (the deepest), never the server's
+    absolute path; a source that is the file itself, or none holding it: the file name.
+
+    >>> shown_path("/srv/reports/2026/x.txt", [PurePath("/srv"), PurePath("/srv/reports")])
+    '2026/x.txt'
+    >>> shown_path("/srv/reports/x.txt", [PurePath("/srv/reports/x.txt")])
+    'x.txt'
+    """
+    file = PurePath(path)
+    inside = [file.relative_to(s).as_posix() for s in sources
+              if s != file and file.is_relative_to(s)]
+    return min(inside, key=len) if inside else file.name
+
+
+def _doc_summary(record: dict, sources: list[PurePath]) -> dict:
     years = [int(y) for y in record[f.YEARS].split(",") if y]
     return {
         "doc_id": record[f.DOC_ID], "title": record[f.TITLE], "years": years,
-        "path": record[f.PATH], "paragraph_count": record[f.PARAGRAPH_COUNT],
+        "file_name": PurePath(record[f.PATH]).name,
+        "path": shown_path(record[f.PATH], sources), "paragraph_count": record[f.PARAGRAPH_COUNT],
         "indexed_at": record[f.INDEXED_AT], "content_hash": record[f.CONTENT_HASH],
         "size": record[f.SIZE],
     }

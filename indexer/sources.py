@@ -11,7 +11,8 @@ import hashlib
 import os
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UnreadableFileError
@@ -19,24 +20,62 @@ from .errors import UnreadableFileError
 ENCODINGS = ("utf-8", "gb18030")
 
 
-def find_files(paths: Iterable[str | os.PathLike], extensions: Iterable[str]) -> Iterator[Path]:
-    """Files with one of ``extensions`` under ``paths`` (files or folders, recursively), sorted.
+@dataclass
+class Scan:
+    """What a walk over the sources found: report files, and the paths it could not use."""
 
-    A path that does not exist is yielded as it is, so the caller reports it by name; so is
-    anything in a folder that has a report's name but is not a folder: a broken or looping
-    symbolic link, a pipe, a device.
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): a type not read
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, why): unreadable folder
+    missing: list[str] = field(default_factory=list)  # sources that no longer exist
+
+
+def unsupported(path: Path, extensions: Sequence[str]) -> str:
+    kind = f"file type {path.suffix}" if path.suffix else "file without an extension"
+    return f"{path}: unsupported {kind}; supported: {', '.join(extensions)}"
+
+
+def scan(sources: Iterable[str | os.PathLike], extensions: Sequence[str]) -> Scan:
+    """Files with one of ``extensions`` under ``sources`` (files or folders, recursively).
+
+    Hidden files and folders (``.git``, ``.DS_Store``) are passed over. Another file type in a
+    folder is *skipped* with a reason; named as a source, it is a failure. A folder that cannot
+    be listed is a failure, not a silent gap. Anything else that has a report's name but is no
+    folder (a broken or looping link, a pipe, a device) is returned as a file, so that reading
+    it reports it by name.
     """
     exts = tuple(e.lower() for e in extensions)
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            found = (
-                p for p in path.rglob("*")
-                if p.suffix.lower() in exts and not p.name.startswith(".") and not p.is_dir()
-            )
-            yield from sorted(found)
+    found = Scan()
+    for source in sources:
+        source = Path(source)
+        if source.is_dir():
+            _walk(source, exts, found)
+        elif not source.exists() and not source.is_symlink():
+            found.missing.append(str(source))
+        elif source.suffix.lower() in exts:
+            found.files.append(source)
         else:
-            yield path
+            found.failed.append((str(source), unsupported(source, extensions)))
+    return found
+
+
+def _walk(folder: Path, exts: tuple[str, ...], found: Scan) -> None:
+    def refused(error: OSError) -> None:
+        found.failed.append((error.filename, f"{error.filename}: cannot read folder "
+                                             f"({error.strerror})"))
+
+    files = []
+    for top, dirs, names in os.walk(folder, onerror=refused):  # symlinked folders not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = Path(top, name)
+            if path.suffix.lower() in exts:
+                files.append(path)
+            else:
+                found.skipped.append((str(path), unsupported(path, exts)))
+    found.files += sorted(files)
 
 
 def doc_id_for(path: str | os.PathLike) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -17,10 +18,16 @@ from . import schema as f
 from . import store
 from .analysis import fingerprint
 from .config import Settings
-from .errors import IndexBusyError, UnreadableFileError
+from .errors import (
+    ConfigError,
+    IndexBusyError,
+    IndexNotFoundError,
+    SourceNotFoundError,
+    UnreadableFileError,
+)
 from .parallel import WRITER_MB, ParallelBuild
-from .reports import Cleaner, Report, parse_report
-from .sources import content_hash, decode, doc_id_for, find_files, read_bytes
+from .reports import Block, Cleaner, Report, parse_report
+from .sources import content_hash, decode, doc_id_for, read_bytes, scan
 
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
 
@@ -31,8 +38,14 @@ class IndexSummary:
     added: int = 0
     updated: int = 0
     removed: int = 0
-    skipped: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    unchanged: int = 0  # same content as indexed (an incremental run does not re-read them)
+    kept: int = 0  # carried into a rebuild from the previous index: their files were not read
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): type not read
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+    missing: list[str] = field(default_factory=list)  # sources gone; documents kept unless pruned
+    forgotten: list[str] = field(default_factory=list)  # missing sources pruned in this run
+    sources: list[str] = field(default_factory=list)  # what the index reads, after this run
+    documents: int = 0  # documents in the index after this run
     paragraphs: int = 0  # paragraph records written in this run
     bytes: int = 0  # size of the files (re)indexed in this run
     seconds: float = 0.0
@@ -44,23 +57,36 @@ class IndexSummary:
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed or self.rebuilt)
 
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """Every path that could not be read, with why: failed files and folders, gone sources."""
+        gone = [(p, f"{p}: no longer exists; its documents are kept (--prune removes them)")
+                for p in self.missing]
+        return self.failed + gone
+
     def line(self) -> str:
         rate = self.bytes / 1e6 / self.seconds if self.seconds else 0.0
+        kept = f"{self.kept} kept, " if self.kept else ""
         return (
             f"{'rebuilt' if self.rebuilt else 'updated'}: {self.added} added, "
-            f"{self.updated} updated, {self.removed} removed, {self.skipped} skipped, "
-            f"{len(self.failed)} failed; {self.paragraphs} paragraphs; "
+            f"{self.updated} updated, {self.removed} removed, {self.unchanged} unchanged, {kept}"
+            f"{len(self.skipped)} skipped, {len(self.problems)} failed; "
+            f"{self.documents} documents; {self.paragraphs} paragraphs written; "
             f"{self.seconds:.2f} s ({rate:.2f} MB/s)"
         )
 
     def as_dict(self) -> dict:
+        def paths(pairs):
+            return [{"path": p, "reason": r} for p, r in pairs]
+
         return {
             "added": self.added, "updated": self.updated, "removed": self.removed,
-            "skipped": self.skipped,
-            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "unchanged": self.unchanged, "kept": self.kept, "skipped": paths(self.skipped),
+            "failed": paths(self.failed), "missing": self.missing, "forgotten": self.forgotten,
+            "sources": self.sources, "documents": self.documents,
             "paragraphs": self.paragraphs, "bytes": self.bytes,
             "seconds": round(self.seconds, 3), "rebuilt": self.rebuilt,
-            "generation": self.generation,
+            "rebuild_reason": self.rebuild_reason, "generation": self.generation,
         }
 
 
@@ -98,25 +124,16 @@ def _indexed_documents(ix) -> dict[str, dict]:
         return {d[f.DOC_ID]: d for d in searcher.documents(**{f.KIND: f.KIND_DOC})}
 
 
-def _under(path: str, roots: Sequence[Path]) -> bool:
+def _under(path: str, roots: Iterable[str | Path]) -> bool:
     return any(Path(path).is_relative_to(r) for r in roots)
 
 
-def index_reports(
-    settings: Settings,
-    paths: Sequence[str | os.PathLike] | None = None,
-    *,
-    rebuild: bool = False,
-    prune: bool | None = None,
-    progress: Progress | None = None,
-) -> IndexSummary:
-    """Bring the index up to date with the report files under ``paths``.
+def _absolute(path: str | os.PathLike) -> str:
+    return os.path.abspath(path)
 
-    ``paths`` defaults to the configured folders; ``prune`` (default: on for the configured
-    folders) removes documents whose files are gone. Unchanged files (same content hash) are
-    skipped; a file that cannot be read is reported in ``failed`` and the run goes on.
-    """
-    started = time.perf_counter()
+
+@contextlib.contextmanager
+def _write_lock(settings: Settings):
     root = Path(settings["index.path"])
     root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(root / store.LOCK))
@@ -128,11 +145,103 @@ def index_reports(
             "try again when it has finished"
         ) from None
     try:
-        summary = _index_locked(settings, root, paths, rebuild, prune, progress)
+        yield root
     finally:
         lock.release()
+
+
+def remembered_sources(root: str | os.PathLike) -> list[str]:
+    """The files and folders the index at ``root`` was built from (absolute paths)."""
+    gen_dir = store.current_dir(root)
+    return store.read_meta(gen_dir).get("sources", []) if gen_dir else []
+
+
+def _check_sources(settings: Settings, paths) -> None:
+    """Before an index exists: refuse to create one when there is nothing to read."""
+    if store.current_dir(settings["index.path"]) is not None:
+        return
+    wanted = list(paths) if paths else settings["index.folders"]
+    if any(os.path.lexists(p) for p in wanted):
+        return
+    if paths:
+        raise SourceNotFoundError(f"no such file or folder: {', '.join(map(str, wanted))}")
+    shown = ", ".join(f"{p} ({_absolute(p)})" if not os.path.isabs(p) else p for p in wanted)
+    raise SourceNotFoundError(
+        f"nothing to index: the folders of index.folders do not exist here: {shown} — run it "
+        "in the folder that holds them, name the files or folders to index, or set "
+        "index.folders in a config file (--config)"
+    )
+
+
+def index_reports(
+    settings: Settings,
+    paths: Sequence[str | os.PathLike] | None = None,
+    *,
+    rebuild: bool = False,
+    prune: bool | None = None,
+    progress: Progress | None = None,
+) -> IndexSummary:
+    """Bring the index up to date with its report files.
+
+    With ``paths``, read those files and folders and remember them as sources of the index;
+    without, read every source: the configured folders and every path given before. A rebuild
+    reads every source (the first build, with ``paths``, reads just those) and keeps what it
+    cannot re-read (a source gone, a file failed) unless pruned: it never loses what an
+    incremental run would keep. ``prune`` (default: on when no paths are given) removes
+    documents whose files are gone from folders that still exist; a source gone altogether is
+    reported, and its documents are removed only when ``prune`` is True. Unchanged files (same
+    content hash) are not re-read; a file that cannot be read is reported in ``failed`` and the
+    run goes on.
+    """
+    started = time.perf_counter()
+    _check_sources(settings, paths)
+    with _write_lock(settings) as root:
+        summary = _index_locked(settings, root, paths, rebuild, prune, progress)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def forget_sources(settings: Settings, paths: Sequence[str | os.PathLike]) -> IndexSummary:
+    """Stop reading ``paths`` (sources, or files and folders inside one) and remove their
+    documents from the index."""
+    started = time.perf_counter()
+    targets = [_absolute(p) for p in paths]
+    configured = [_absolute(p) for p in settings["index.folders"]]
+    if clash := [t for t in targets if _under(t, configured) or
+                 any(Path(c).is_relative_to(t) for c in configured)]:
+        raise ConfigError(f"{', '.join(clash)}: inside index.folders, which every run reads — "
+                          "change index.folders in the config file instead")
+    with _write_lock(settings) as root:
+        gen_dir = store.current_dir(root)
+        if gen_dir is None:
+            raise IndexNotFoundError(f"no index at {root} — nothing to forget")
+        meta = store.read_meta(gen_dir)
+        known = meta.get("sources", [])
+        ix = whoosh_index.open_dir(str(gen_dir))
+        docs = _indexed_documents(ix)
+        doomed = [d for d, doc in docs.items() if _under(doc[f.PATH], targets)]
+        forgotten = [s for s in known if _under(s, targets)]
+        if not doomed and not forgotten:
+            raise SourceNotFoundError(f"not a source of the index, and no document lies under "
+                                      f"it: {', '.join(targets)} — see `report-search status`")
+        writer = ix.writer()
+        for doc_id in doomed:
+            writer.delete_by_term(f.DOC_ID, doc_id)
+        writer.commit()
+        meta.update(sources=[s for s in known if s not in forgotten], updated_at=_now())
+        store.write_meta(gen_dir, meta)
+    return IndexSummary(removed=len(doomed), forgotten=forgotten, sources=meta["sources"],
+                        documents=len(docs) - len(doomed), generation=store.generation(root),
+                        seconds=time.perf_counter() - started)
+
+
+def _plan_sources(settings, remembered, paths, everything) -> tuple[list[str], list[str]]:
+    """(the sources this run reads, the ones named on this call)."""
+    configured = [_absolute(p) for p in settings["index.folders"]]
+    given = [_absolute(p) for p in paths or ()]
+    if not everything:
+        return given, given
+    return list(dict.fromkeys([*configured, *remembered, *given])), given
 
 
 def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSummary:
@@ -142,23 +251,45 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
     reason = "asked for" if rebuild else _rebuild_reason(root, wanted)
     summary.rebuilt, summary.rebuild_reason = bool(reason), reason
 
+    old_dir = store.current_dir(root)
+    old_meta = store.read_meta(old_dir) if old_dir else {}
+    remembered = old_meta.get("sources", [])
+    old_ix = whoosh_index.open_dir(str(old_dir)) if old_dir else None
+    existing = _indexed_documents(old_ix) if old_ix else {}
+    everything = not paths or (summary.rebuilt and old_dir is not None)
+    sources, given = _plan_sources(settings, remembered, paths, everything)
+    if everything:
+        # Documents whose file lies under no known source (an index made before sources were
+        # remembered): their files become sources, so they are re-read and kept.
+        sources += list(dict.fromkeys(
+            d[f.PATH] for d in existing.values() if not _under(d[f.PATH], sources)))
+    if prune is None:
+        prune_files, prune_sources = not paths, False
+    else:
+        prune_files = prune_sources = prune
+
     if summary.rebuilt:
         gen_dir = store.new_generation_dir(root)
         schema = f.build_schema(settings.user_words(), settings.stop_words())
         ix = whoosh_index.create_in(str(gen_dir), schema)
-        existing: dict[str, dict] = {}
     else:
-        gen_dir = store.current_dir(root)
-        ix = whoosh_index.open_dir(str(gen_dir))
-        existing = _indexed_documents(ix)
+        gen_dir, ix = old_dir, old_ix
 
-    roots = [Path(p).absolute() for p in (paths or settings["index.folders"])]
-    if prune is None:
-        prune = not paths
-    files = list(find_files(roots, settings["index.extensions"]))
+    found = scan(sources, settings["index.extensions"])
+    summary.skipped = found.skipped
+    summary.failed = list(found.failed)
+    for path in found.missing:
+        if path in given:
+            summary.failed.append((path, f"{path}: no such file or folder"))
+        elif prune_sources:
+            summary.forgotten.append(path)
+        else:
+            summary.missing.append(path)
+    files = list(dict.fromkeys(found.files))  # sources may overlap
     max_bytes = settings["index.max_file_mb"] * 1_000_000
     cleaner = cleaner_for(settings)
-    seen: set[str] = set()
+    seen: set[str] = set()  # every file found
+    written: set[str] = set()  # the files (re)indexed or unchanged
 
     if summary.rebuilt and _parallel(settings, files):
         sink: _Sink | ParallelBuild = ParallelBuild(gen_dir, _processes(settings))
@@ -172,8 +303,10 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
                 data = read_bytes(path, max_bytes)
                 old = existing.get(doc_id)
                 digest = content_hash(data)
-                if old is not None and old[f.CONTENT_HASH] == digest:
-                    summary.skipped += 1
+                same = old is not None and old[f.CONTENT_HASH] == digest
+                if same and not summary.rebuilt:
+                    summary.unchanged += 1
+                    written.add(doc_id)
                     continue
                 report = parse_report(decode(data, str(path)), path.name, cleaner)
                 if not report.blocks:
@@ -181,20 +314,42 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
             except UnreadableFileError as e:
                 summary.failed.append((str(path), e.message))
                 continue
-            if old is not None:
-                sink.writer.delete_by_term(f.DOC_ID, doc_id)
-                summary.updated += 1
-            else:
+            if old is None:
                 summary.added += 1
+            elif same:
+                summary.unchanged += 1
+            else:
+                summary.updated += 1
+                if not summary.rebuilt:
+                    sink.writer.delete_by_term(f.DOC_ID, doc_id)
             sink.add(doc_id, str(path.absolute()), digest, len(data), report)
+            written.add(doc_id)
             summary.paragraphs += len(report.blocks)
             summary.bytes += len(data)
-        if prune:
-            for doc_id, doc in existing.items():
-                gone = not os.path.exists(doc[f.PATH])
-                if doc_id not in seen and (gone or _under(doc[f.PATH], roots)):
+
+        unreadable = [p for p, _ in found.failed]
+        read_ok = [s for s in sources if s not in found.missing]
+        for doc_id, doc in existing.items():
+            if doc_id in written:
+                continue
+            path = doc[f.PATH]
+            if doc_id in seen:
+                drop = False  # its file failed this time: the old records stand
+            elif _under(path, summary.forgotten):
+                drop = True
+            elif _under(path, summary.missing) or _under(path, unreadable):
+                drop = False  # a source or folder we could not look into: nothing is known
+            elif _under(path, read_ok):
+                drop = prune_files  # not found where it was: deleted, renamed, now skipped
+            else:
+                drop = False  # outside this run's sources (a run over some paths only)
+            if drop:
+                summary.removed += 1
+                if not summary.rebuilt:
                     sink.writer.delete_by_term(f.DOC_ID, doc_id)
-                    summary.removed += 1
+            elif summary.rebuilt:
+                summary.paragraphs += _carry_over(sink, old_ix, doc)
+                summary.kept += 1
         if summary.changed:
             sink.commit()
         else:
@@ -203,8 +358,15 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
         sink.cancel()
         raise
 
-    meta = store.read_meta(gen_dir) if not summary.rebuilt else {"created_at": _now()}
-    meta.update(schema_version=f.SCHEMA_VERSION, fingerprint=wanted)
+    failed_given = {p for p, _ in summary.failed}
+    summary.sources = [s for s in sources
+                       if s not in summary.forgotten and s not in failed_given]
+    summary.documents = (len(existing) + summary.added - summary.removed if not summary.rebuilt
+                         else summary.added + summary.updated + summary.unchanged + summary.kept)
+    if paths and not summary.rebuilt:  # a run over some paths: remember them beside the rest
+        summary.sources = list(dict.fromkeys([*remembered, *summary.sources]))
+    meta = dict(old_meta) if not summary.rebuilt else {"created_at": _now()}
+    meta.update(schema_version=f.SCHEMA_VERSION, fingerprint=wanted, sources=summary.sources)
     if summary.changed:
         meta["updated_at"] = _now()
     store.write_meta(gen_dir, meta)
@@ -213,6 +375,22 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
         store.remove_stale(root)
     summary.generation = store.generation(root)
     return summary
+
+
+def _carry_over(sink, old_ix, doc: dict) -> int:
+    """Copy a document into a rebuild from its stored fields (its file could not be re-read):
+    analysed anew, its text as it was indexed."""
+    with old_ix.searcher() as searcher:
+        records = list(searcher.documents(**{f.DOC_ID: doc[f.DOC_ID], f.KIND: f.KIND_PARA}))
+    blocks = [
+        Block(r[f.PARAGRAPH], r[f.TEXT], r[f.START], r[f.END], tuple(r[f.SECTION_PATH]),
+              r.get(f.SECTION_NO, ""), r.get(f.LEVEL))
+        for r in sorted(records, key=lambda r: r[f.PARAGRAPH])
+    ]
+    years = [int(y) for y in doc[f.YEARS].split(",") if y]
+    report = Report(doc[f.TITLE], doc.get(f.TITLE_SOURCE, "text"), years, blocks)
+    sink.add(doc[f.DOC_ID], doc[f.PATH], doc[f.CONTENT_HASH], doc[f.SIZE], report)
+    return len(blocks)
 
 
 class _Sink:

@@ -21,7 +21,8 @@ from indexer.writer import cleaner_for, index_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-SHARED = ROOT.parent / "shared"
+# Real reports for scale, crash and relevance tests, in the repo: see tests/corpus/README.md.
+CORPORA = ROOT / "tests" / "corpus"
 
 
 def make_settings(index_dir, folders=(), **overrides):

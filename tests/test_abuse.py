@@ -183,6 +183,10 @@ FORMATS = st.one_of(st.sampled_from([("json", True), ("csv", True), ("", True), 
                     st.text(max_size=5).map(lambda s: (s, s in ("", "json", "csv"))))
 
 
+def year_ok(value: str) -> bool:
+    return not value.strip() or bool(re.fullmatch(r"[0-9]{4}", value.strip()))
+
+
 def _encode(value: str | bytes) -> str:
     return quote_from_bytes(value, safe="") if isinstance(value, bytes) else quote(value, safe="")
 
@@ -191,7 +195,8 @@ def _encode(value: str | bytes) -> str:
 @given(
     q=st.none() | QUERY_VALUES, page=st.none() | _ints(1, 1000), size=st.none() | _ints(1, 100),
     fmt=st.none() | FORMATS,
-    filters=st.lists(st.tuples(st.sampled_from(["doc", "year", "section"]), ANY_VALUE),
+    filters=st.lists(st.tuples(st.sampled_from(["doc", "year", "section"]),
+                               ANY_VALUE | st.sampled_from(["2020", "2021", " 2021 ", ""])),
                      max_size=4),
     unknown=st.lists(st.tuples(st.text(min_size=1, max_size=8), ANY_VALUE), max_size=3),
 )
@@ -208,9 +213,15 @@ def test_api_search_any_parameters_200_or_400(seeds_client, spec, q, page, size,
             params.append((name, given_[0]))
             verdicts[name] = given_[1]
     params += filters
+    for name, value in filters:
+        if name == "year":  # four digits, or blank for no filter
+            verdicts.setdefault("year", True)
+            verdicts["year"] = (None if isinstance(value, bytes) or verdicts["year"] is None
+                                else verdicts["year"] and year_ok(value))
     csv = fmt is not None and fmt[0] == "csv"
-    if csv and verdicts.get("size") is False:
-        verdicts["size"] = None  # a CSV export allows up to 1000 rows
+    if csv:  # a CSV export has every match: page and size do not apply
+        verdicts.pop("page", None)
+        verdicts.pop("size", None)
     url = "/api/search?" + "&".join(f"{_encode(k)}={_encode(v)}" for k, v in params)
 
     response = seeds_client.get(url)
@@ -236,3 +247,39 @@ def test_api_search_any_parameters_200_or_400(seeds_client, spec, q, page, size,
             assert data["total"] <= before
         for hit in data["results"]:
             assert all(0 <= s < e <= len(hit["text"]) for s, e in hit["highlights"])
+
+
+# -- the search page with anything in its parameters --------------------------------------------
+
+# The page's own parameters and url_for's (endpoint, _anchor, ...), which once reached url_for.
+PAGE_NAMES = ["q", "page", "size", "facet_size", "doc", "year", "section", "format", "endpoint",
+              "_anchor", "_method", "_scheme", "_external", "values", "filename"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.sampled_from(PAGE_NAMES) | st.text(min_size=1, max_size=8),
+                          st.one_of(ANY_VALUE, st.sampled_from(["1", "2021", "csv", "json", "x"]))),
+                max_size=6))
+@example([("q", "镇"), ("format", "json")])
+@example([("q", "镇"), ("format", "csv")])
+@example([("q", "镇"), ("endpoint", "x")])
+@example([("q", "镇"), ("_anchor", "x")])
+@example([("q", "镇"), ("_method", "POST")])
+@example([("q", "镇"), ("_scheme", "ftp"), ("_external", "1")])
+@example([("q", "镇"), ("year", "abcd")])
+@example([("q", "字" * 1001)])
+def test_page_any_parameters_200_or_400(seeds_client, params):
+    """The search page answers every query string with a page (200) or a Chinese error page
+    (400), never a 500; its links stay on this site."""
+    url = "/?" + "&".join(f"{_encode(k)}={_encode(v)}" for k, v in params)
+
+    response = seeds_client.get(url)
+
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 400), (url, body[-500:])
+    assert response.mimetype == "text/html"
+    assert not TRACEBACK.search(body)
+    if response.status_code == 400:
+        assert '<p class="error" role="alert">' in body
+    hrefs = re.findall(r'href="([^"]*)"', body)
+    assert all(h.startswith("/") and not h.startswith("//") for h in hrefs), (url, hrefs)

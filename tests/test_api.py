@@ -3,6 +3,7 @@
 import csv
 import io
 import shutil
+import time
 
 import jsonschema
 import pytest
@@ -131,8 +132,8 @@ def test_api_search_csv_export(client):
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:])))
-    assert rows[0] == ["rank", "doc_id", "title", "section_path", "paragraph", "score", "text"]
-    assert len(rows) == 4 and all("户户通" in r[6] for r in rows[1:])
+    assert rows[0] == ["rank", "doc_id", "title", "section_path", "paragraph", "score", "text", "file_name"]
+    assert len(rows) == 4 and all("户户通" in r[6] and r[7].endswith(".txt") for r in rows[1:])
 
 
 def test_api_analyze(client, spec):
@@ -180,6 +181,8 @@ def test_api_index_disabled_without_token(client):
 
 
 def test_api_index_with_token(tmp_path, spec):
+    """Refused without the right token; with it, a job that indexes the new file (the job
+    itself is tested in test_jobs.py)."""
     folder = tmp_path / "reports"
     shutil.copytree(SEEDS, folder)
     settings = make_settings(tmp_path / "ix", [folder], server__admin_token=TOKEN)
@@ -194,23 +197,30 @@ def test_api_index_with_token(tmp_path, spec):
     assert wrong.status_code == 403
     assert client.get("/api/search?q=%22独角兽%22").get_json()["total"] == 0  # nothing changed
 
-    ok = client.post("/api/index", headers={"Authorization": f"Bearer {TOKEN}"})
-    assert ok.status_code == 200
-    summary = check(spec, ok, "/api/index", "post")
-    assert (summary["added"], summary["skipped"]) == (1, 5)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    ok = client.post("/api/index", headers=auth)
+    assert ok.status_code == 202
+    job = check(spec, ok, "/api/index", "post")
+    deadline = time.monotonic() + 120
+    while job["state"] not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = client.get(ok.headers["Location"], headers=auth).get_json()
+    assert job["state"] == "done", job
+    assert (job["summary"]["added"], job["summary"]["unchanged"]) == (1, 5)
     assert client.get("/api/search?q=%22独角兽%22").get_json()["total"] == 1
 
 
-def test_api_internal_error_is_json_without_details(app, monkeypatch):
-    from webui import engine
-
+def test_api_internal_error_is_json_without_details(app, monkeypatch, caplog):
     def boom():
         raise RuntimeError("secret detail")
     monkeypatch.setattr("webui.api.get_reader", boom)
     response = app.test_client().get("/api/health")
     assert response.status_code == 500
     assert response.get_json() == {"error": {"code": "internal", "message": "internal error; it has been logged"}}
-    assert engine  # the module the real reader comes from
+    # logged with its traceback, for the operator; the client saw none of it
+    logged = [r for r in caplog.records if r.exc_info]
+    assert logged and "secret detail" in str(logged[-1].exc_info[1])
+    assert b"secret detail" not in response.data
 
 
 def test_api_without_index_503(tmp_path):
@@ -241,3 +251,161 @@ def test_serve_with_bad_config_exits_with_message(tmp_path):
     result = CliRunner().invoke(main, ["serve", "--config", str(config)])
     assert result.exit_code == 1
     assert "Invalid value for 'server.port'" in result.output
+
+
+# -- CSV export: every match, formula-safe ------------------------------------------------------
+
+def csv_rows(response) -> list[list[str]]:
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_api_csv_export_has_every_match_whatever_page_and_size(client):
+    total = client.get("/api/search?q=镇").get_json()["total"]
+    assert total > 20  # more than a page, so "every match" differs from "this page"
+    response = client.get("/api/search?q=镇&format=csv&page=2&size=5")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert (response.headers["X-Total-Count"], response.headers["X-Truncated"]) == (str(total), "false")
+    rows = csv_rows(response)[1:]
+    assert [int(r[0]) for r in rows] == list(range(1, total + 1))
+    everything = client.get(f"/api/search?q=镇&size={total}").get_json()["results"]
+    assert [(r[1], int(r[4])) for r in rows] == [(h["doc_id"], h["paragraph"]) for h in everything]
+
+
+def test_api_csv_export_stops_at_the_cap_and_says_so(seeds_index):
+    client = create_app({"TESTING": True, "SETTINGS": seeds_index, "EXPORT_LIMIT": 7}).test_client()
+    response = client.get("/api/search?q=镇&format=csv")
+    total = client.get("/api/search?q=镇").get_json()["total"]
+    assert len(csv_rows(response)) == 1 + 7
+    assert (response.headers["X-Total-Count"], response.headers["X-Truncated"]) == (str(total), "true")
+
+
+def test_api_csv_export_cap_is_documented(spec):
+    from webui.export import EXPORT_LIMIT
+
+    search = spec["paths"]["/api/search"]["get"]
+    fmt = next(p for p in search["parameters"] if p["name"] == "format")
+    assert f"up to {EXPORT_LIMIT} rows" in fmt["description"]
+    assert {"X-Total-Count", "X-Truncated"} <= set(search["responses"]["200"]["headers"])
+
+
+def test_api_csv_export_neutralises_formulas(tmp_path):
+    """A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection)."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "x.txt").write_text(
+        '=HYPERLINK("http://evil.example/")某镇2020年工作总结\n一、工作\n'
+        "=1+2 测试甲。\n+3 测试乙。\n-4 测试丙。\n@SUM(A1) 测试丁。\n", "utf-8")
+    settings = make_settings(tmp_path / "ix", [folder])
+    from indexer.writer import index_reports
+    index_reports(settings)
+    client = create_app({"TESTING": True, "SETTINGS": settings}).test_client()
+    rows = csv_rows(client.get("/api/search?q=测试&format=csv"))[1:]
+    assert {r[2] for r in rows} == {"'=HYPERLINK(\"http://evil.example/\")某镇2020年工作总结"}
+    assert sorted(r[6] for r in rows) == ["'+3 测试乙。", "'-4 测试丙。", "'=1+2 测试甲。", "'@SUM(A1) 测试丁。"]
+    # the JSON keeps the text as it is
+    texts = {h["text"] for h in client.get("/api/search?q=测试").get_json()["results"]}
+    assert "=1+2 测试甲。" in texts
+
+
+# -- /api/documents pages; year must be a year --------------------------------------------------
+
+def test_api_documents_paged(client, spec):
+    every = check(spec, client.get("/api/documents"), "/api/documents")
+    assert (every["total"], every["page"], every["size"], len(every["documents"])) == (5, 1, 100, 5)
+    pages = [check(spec, client.get(f"/api/documents?size=2&page={n}"), "/api/documents")
+             for n in (1, 2, 3, 4)]
+    assert [len(p["documents"]) for p in pages] == [2, 2, 1, 0]
+    assert all(p["total"] == 5 and p["size"] == 2 for p in pages)
+    assert [d for p in pages for d in p["documents"]] == every["documents"]
+    params = {p["name"]: p["schema"] for p in spec["paths"]["/api/documents"]["get"]["parameters"]}
+    assert params["size"]["maximum"] == 1000 and params["page"]["maximum"] == 100000
+
+
+@pytest.mark.parametrize("query, message", [
+    ("size=1001", "size must be a whole number from 1 to 1000"),
+    ("size=0", "size must be a whole number from 1 to 1000"),
+    ("page=0", "page must be a whole number from 1 to 100000"),
+    ("page=x", "page must be a whole number from 1 to 100000"),
+])
+def test_api_documents_bad_paging_400(client, spec, query, message):
+    response = client.get(f"/api/documents?{query}")
+    assert response.status_code == 400
+    assert check(spec, response, "/api/documents") == {
+        "error": {"code": "invalid_parameter", "message": message}}
+
+
+@pytest.mark.parametrize("year", ["abcd", "202", "20211", "2021x", "２０２１", "2021-01", "-2021"])
+def test_api_search_year_must_be_four_digits(client, spec, year):
+    response = client.get("/api/search", query_string={"q": "镇", "year": year})
+    assert response.status_code == 400
+    assert check(spec, response, "/api/search") == {"error": {
+        "code": "invalid_parameter", "message": "year must be a 4-digit year such as 2021"}}
+
+
+def test_api_search_year_blank_or_padded(client):
+    def total(**params):
+        return client.get("/api/search", query_string={"q": "镇", **params}).get_json()["total"]
+    assert total(year=" 2021 ") == total(year="2021") < total()
+    assert total(year=" ") == total()
+
+
+# -- every domain error through the API ---------------------------------------------------------
+
+def error_classes():
+    import webui.engine  # noqa: F401  (its BadParameter is one of them)
+    from indexer.errors import ReportSearchError
+
+    found, todo = [], [ReportSearchError]
+    while todo:  # recursively: a subclass of a subclass counts too
+        cls = todo.pop()
+        found.append(cls)
+        todo += cls.__subclasses__()
+    return found
+
+
+# The statuses a client relies on; any other code is a server-side failure, 500.
+KNOWN_STATUS = {"invalid_parameter": 400, "invalid_query": 400, "document_not_found": 404,
+                "job_not_found": 404, "index_busy": 409, "index_not_found": 503}
+
+
+def test_api_every_error_class_gets_its_code_and_status(client, spec, monkeypatch):
+    from indexer.search import IndexReader
+
+    classes = error_classes()
+    assert {"index_worker_failed", "unreadable_file", "invalid_config"} <= {c.code for c in classes}
+    for cls in classes:
+        def fail(*args, _cls=cls, **kwargs):
+            raise _cls(f"{_cls.__name__} happened")
+        monkeypatch.setattr(IndexReader, "search", fail)
+        response = client.get("/api/search?q=镇")
+        assert response.status_code == KNOWN_STATUS.get(cls.code, 500), cls
+        assert error_of(spec, response) == {"code": cls.code, "message": f"{cls.__name__} happened"}
+
+
+# -- /api/docs: Swagger UI, offline ---------------------------------------------------------------
+
+def test_api_docs_page_is_offline_swagger_ui(client):
+    import re
+
+    response = client.get("/api/docs")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "SwaggerUIBundle" in page and '"/api/openapi.json"' in page
+    assert "validatorUrl: null" in page  # else Swagger UI fetches a badge from its own site
+    assert not re.search(r"https?:|[\"'(=]\s*//", page), "an outside URL"
+    assets = [a for a in re.findall(r'(?:src|href)="([^"]+)"', page) if a.startswith("/api/docs/")]
+    assert {a.rsplit("/", 1)[1] for a in assets} >= {"swagger-ui-bundle.js", "swagger-ui.css"}
+    for asset in assets:
+        with client.get(asset) as got:  # a file response: closed here
+            assert got.status_code == 200, asset
+            assert got.mimetype in ("text/css", "text/javascript", "image/png"), asset
+
+
+def test_api_docs_serves_only_its_assets(client):
+    for name in ["oauth2-redirect.html", "LICENSE", "..%2F__init__.py", "nope.js"]:
+        response = client.get(f"/api/docs/{name}")
+        assert response.status_code == 404
+        assert response.get_json()["error"]["code"] == "not_found"

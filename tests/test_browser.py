@@ -90,3 +90,67 @@ def test_browser_phone_width_and_keyboard(server, browser):  # noqa: F811
 def _hex(css: str) -> str:
     parts = css[css.index("(") + 1:css.index(")")].split(",")
     return "#" + "".join(f"{int(float(p)):02x}" for p in parts[:3])
+
+
+def _fetch(url: str):
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _paragraph_below_its_heading(base: str) -> tuple[str, int, int]:
+    """(doc_id, paragraph, its section heading's paragraph): the deepest paragraph in the seeds
+    that is the third to fifth below its heading, so that a paragraph put at the very top of the
+    window hides the heading, and the page has to scroll to show it."""
+    best = None
+    for summary in _fetch(base + "/api/documents")["documents"]:
+        doc = _fetch(f"{base}/api/documents/{summary['doc_id']}")
+        headings = [s["paragraph"] for s in doc["sections"]]
+        for p in doc["paragraphs"]:
+            above = [h for h in headings if h < p["paragraph"]]
+            if p["level"] is None and above and 3 <= p["paragraph"] - above[-1] <= 5 \
+                    and len(p["text"]) < 300 and (best is None or p["paragraph"] > best[1]):
+                best = (doc["doc_id"], p["paragraph"], above[-1])
+    assert best, "no paragraph a few paragraphs below its heading in the seeds"
+    return best
+
+
+def test_browser_document_view_keeps_the_section_heading_in_view(server, browser):  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    base = server[0]
+    doc_id, number, heading = _paragraph_below_its_heading(base)
+    browser.get(f"{base}/doc/{doc_id}?q=%E9%95%87#p-{number}")
+    target = browser.find_element(By.ID, f"p-{number}")
+    title = browser.find_element(By.ID, f"p-{heading}")
+    inside = ("const r = arguments[0].getBoundingClientRect();"
+              "return [r.top, r.bottom, window.innerHeight, window.scrollY];")
+    t, h = browser.execute_script(inside, target), browser.execute_script(inside, title)
+    assert t[3] > 0, "the page did not scroll"  # else the test proves nothing
+    assert 0 <= h[0] and h[1] <= h[2], f"section heading p-{heading} out of view: {h}"
+    assert 0 <= t[0] and t[1] <= t[2], f"paragraph p-{number} out of view: {t}"
+    assert "focus" in target.get_attribute("class")
+    OUTPUT.mkdir(exist_ok=True)
+    browser.save_screenshot(str(OUTPUT / "document-heading.png"))
+
+
+def test_browser_api_docs_renders_offline(server, browser):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base = server[0]
+    browser.get(base + "/api/docs")
+    WebDriverWait(browser, 20).until(
+        lambda b: b.find_elements(By.CSS_SELECTOR, ".opblock-summary"))
+    summaries = [e.text.split("\n")[:2] for e in
+                 browser.find_elements(By.CSS_SELECTOR, ".opblock-summary")]
+    assert ["GET", "/api/search"] in summaries, summaries
+    assert ["GET", "/api/documents"] in summaries
+    requested = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)")
+    assert any(url.endswith("/api/openapi.json") for url in requested)
+    assert all(url.startswith(base + "/") for url in requested), requested
+    OUTPUT.mkdir(exist_ok=True)
+    browser.save_screenshot(str(OUTPUT / "api-docs.png"))

@@ -163,7 +163,7 @@ def test_files_vanishing_after_indexed_kept_until_next_run(workspace):
     victim = SEED_NAMES[0]
     summary = index_reports(settings, progress=doing(Path.unlink, victim))
     assert list(failures(summary)) == [victim]
-    assert (summary.updated, summary.skipped, summary.removed) == (0, 4, 0)
+    assert (summary.updated, summary.unchanged, summary.removed) == (0, 4, 0)
     assert victim in documents(settings)
     later = index_reports(settings)
     assert (later.removed, later.failed) == (1, [])
@@ -196,7 +196,7 @@ def test_files_folder_named_like_a_report_is_searched(workspace):
     summary = index_reports(settings)
     assert (summary.added, summary.failed) == (6, [])
     assert_seeds_indexed(settings, "a.txt")
-    assert index_reports(settings, [folder / "2022年工作总结.txt"]).skipped == 1
+    assert index_reports(settings, [folder / "2022年工作总结.txt"]).unchanged == 1
 
 
 def test_files_symlink_loop_and_broken_link_reported(workspace, tmp_path):
@@ -225,9 +225,10 @@ def test_files_pipe_and_device_reported_not_read(workspace):
     failed = failures(summary)
     assert list(failed) == ["pipe.txt"]
     assert "not a regular file" in failed["pipe.txt"]
-    explicit = index_reports(settings, ["/dev/zero"])
-    assert [reason for _, reason in explicit.failed] == [
-        "/dev/zero: not a regular file (a pipe, socket or device)"]
+    explicit = index_reports(settings, [folder / "pipe.txt", "/dev/zero"])
+    assert sorted(reason for _, reason in explicit.failed) == [
+        "/dev/zero: unsupported file without an extension; supported: .txt, .md",
+        f"{folder / 'pipe.txt'}: not a regular file (a pipe, socket or device)"]
     assert_seeds_indexed(settings)
 
 

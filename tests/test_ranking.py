@@ -1,7 +1,12 @@
 """Query-side relevance features: synonyms from the YAML list and the any-term fallback."""
 
+import pytest
+
+from conftest import make_settings
 from indexer.analysis import squeeze
+from indexer.highlight import Exact, find_spans
 from indexer.search import IndexReader, synonym_map
+from indexer.writer import index_reports
 from webui import create_app
 
 
@@ -56,3 +61,61 @@ def test_no_paragraph_with_every_word_falls_back_to_some(seeds_reader, seeds_ind
     page = client.get("/", query_string={"q": "户户通 量子计算"}).get_data(as_text=True)
     assert 'id="relaxed"' in page
     assert 'id="relaxed"' not in client.get("/", query_string={"q": "户户通"}).get_data(as_text=True)
+
+
+LATIN_REPORT = """某市2025年工作报告
+一、科技创新
+推进人工智能产业发展。
+AI 芯片产能翻番。
+Public domain 资料整理完毕。
+5G网络覆盖全部乡镇。
+15G网络测试另行安排。
+GDP增长5%。
+GDPR 合规培训。
+"""
+
+
+@pytest.fixture(scope="module")
+def latin_reader(tmp_path_factory):
+    base = tmp_path_factory.mktemp("latin")
+    (base / "reports").mkdir()
+    (base / "reports" / "a.txt").write_text(LATIN_REPORT, "utf-8")
+    settings = make_settings(base / "ix", [base / "reports"],
+                             search__extra_synonyms=[["5g网络", "第五代移动通信"]])
+    index_reports(settings)
+    reader = IndexReader(settings)
+    yield reader
+    reader.close()
+
+
+def marked(hit) -> list[str]:
+    return [hit.text[s:e] for s, e in hit.highlights]
+
+
+def test_latin_synonym_matches_whole_words_only(latin_reader):
+    # The synonym "ai" of 人工智能 matched "domain": 6 of 8 results on the national reports.
+    page = latin_reader.search("人工智能", size=20)
+    assert sorted(texts(page)) == sorted(["推进人工智能产业发展。", "ai芯片产能翻番。"])
+    ai = latin_reader.search("ai", size=20)
+    assert "publicdomain资料整理完毕。" not in texts(ai) and "ai芯片产能翻番。" in texts(ai)
+
+
+def test_latin_and_digits_match_at_word_boundaries(latin_reader):
+    assert texts(latin_reader.search("5g")) == ["5g网络覆盖全部乡镇。"]
+    assert texts(latin_reader.search("第五代移动通信")) == ["5g网络覆盖全部乡镇。"]
+    gdp = latin_reader.search("gdp", size=20)
+    assert "gdpr合规培训。" not in texts(gdp) and "gdp增长5%。" in texts(gdp)
+    assert [marked(h) for h in gdp.results if "GDP增长" in h.text] == [["GDP"]]
+
+
+def test_quoted_latin_phrase_stays_an_exact_substring(latin_reader):
+    page = latin_reader.search('"ai"', size=20)
+    assert "publicdomain资料整理完毕。" in texts(page)
+    hit = next(h for h in page.results if "domain" in h.text)
+    assert marked(hit) == ["ai"]  # inside "domain", as the phrase matched it
+
+
+def test_find_spans_latin_boundaries():
+    text = "Public domain, AI 与 5G网络、15G网络"
+    assert [text[s:e] for s, e in find_spans(text, ["ai", "5g网络"])] == ["AI", "5G网络"]
+    assert [text[s:e] for s, e in find_spans(text, [Exact("ai")])] == ["ai", "AI"]

@@ -2,7 +2,9 @@
 
 import pytest
 
+from indexer.config import load_settings
 from indexer.reports import Cleaner, parse_report, reflow, split_heading
+from indexer.writer import cleaner_for
 
 EXPECTED = {
     # seed: (title, years, headings at level 1, 2, 3, body paragraphs)
@@ -43,10 +45,81 @@ def test_parse_report_title_not_a_paragraph(seed_reports):
         assert all(b.text != report.title for b in report.blocks)
 
 
-def test_parse_report_untitled_falls_back_to_first_sentence(seed_reports):
+def test_parse_report_untitled_takes_the_file_name(seed_reports):
+    # The first line is a sentence, not a title: cut short it told no report apart.
     report = seed_reports["004"]
-    assert report.title_source == "first sentence"
-    assert report.title.startswith("2021年是实施“十四五”规划的开局之年")
+    assert (report.title, report.title_source) == ("004_de420432b1c26cef", "file name")
+    assert report.blocks[0].text.startswith("2021年是实施“十四五”规划的开局之年")
+
+
+def test_parse_report_without_name_falls_back_to_first_sentence():
+    report = parse_report("2021年是开局之年，也是我们党成立100周年。\n一、工作回顾\n正文。")
+    assert (report.title, report.title_source) == ("2021年是开局之年，也是我们党成立100周年", "first sentence")
+
+
+def test_parse_report_title_of_invisible_characters_falls_back():
+    # Two national reports open with a line holding only U+200B; the title is split by a link.
+    raw = "\u200b\n\n\n政府工作报\n告\n\n——2017年3月5日在第十二届全国人民代表大会第五次会议上\n各位代表：\n正文。"
+    report = parse_report(raw, "GWR_2017_2017年政府工作报告.txt")
+    assert (report.title, report.title_source) == ("政府工作报告", "text")
+    dashes = parse_report("——\n\ufeff\u200e\n正文一句。", "x_甲县报告.txt")
+    assert (dashes.title, dashes.title_source) == ("甲县报告", "file name")
+
+
+def test_parse_report_format_characters_leave_the_text():
+    report = parse_report("某县工作总结\n推进“户户\u200b通”工\u200d程\u2060建设。\n", "x.txt")
+    assert [b.text for b in report.blocks] == ["推进“户户通”工程建设。"]
+
+
+def test_parse_report_sentence_or_note_is_not_a_title():
+    speech = parse_report("现在，我代表国务院，向大会报告政府工作，请各位代表审议\n正文。", "GWR_2012_2012年政府工作报告.txt")
+    assert (speech.title, speech.title_source) == ("2012年政府工作报告", "file name")
+    note = parse_report("(譯自中共駐共產國際代表團檔案俄文稿)\n正文。", "CPC_03_陈独秀的报告.txt")
+    assert note.title == "陈独秀的报告"
+
+
+WIKISOURCE_FOOTER = """正文最后一段。
+
+本作品是中华人民共和国的
+法律
+、
+法规
+，国家机关的决议、决定、命令和其他具有立法、行政、司法性质的文件，及其官方正式译文。根据《
+中华人民共和国著作权法
+》第五条第一项，本作品不适用于该法，在
+中国大陆
+，也可能在其他管辖区，属于
+公有领域
+。
+
+
+注：中文维基文库社群认为，中华人民共和国公务演讲，
+不总是
+具有立法、行政、司法性质的文件。
+
+
+Public domain
+Public domain
+false
+false"""
+
+
+def test_parse_report_drops_wikisource_footer():
+    cleaner = cleaner_for(load_settings(None))
+    raw = "一、总体情况\n正文。\n" + WIKISOURCE_FOOTER
+    report = parse_report(raw, "GWR_2021_2021年政府工作报告.txt", cleaner)
+    assert [b.text for b in report.blocks] == ["一、总体情况", "正文。", "正文最后一段。"]
+    assert [b.text for b in report.headings] == ["一、总体情况"]  # "不总是" is no section
+
+
+def test_boilerplate_keeps_report_text_that_quotes_the_law():
+    cleaner = cleaner_for(load_settings(None))
+    raw = ("某县工作总结\n一、法治建设\n宣传《中华人民共和国著作权法》，不总是停留在口头。\n"
+           "中华人民共和国著作权法\n具有立法、行政、司法性质的文件要及时公开。\nfalse positive 率下降。\n")
+    texts = [b.text for b in parse_report(raw, "x.txt", cleaner).blocks]
+    assert texts == ["一、法治建设", "宣传《中华人民共和国著作权法》，不总是停留在口头。",
+                     "中华人民共和国著作权法", "具有立法、行政、司法性质的文件要及时公开。",
+                     "false positive 率下降。"]
 
 
 def test_parse_report_reflows_hard_wrapped_pdf(seed_reports):

@@ -41,25 +41,25 @@ def test_index_incremental_add_change_remove(workspace):
     assert docs == 5 and paras == first.paragraphs == 125
 
     again = index_reports(settings)
-    assert (again.added, again.updated, again.removed, again.skipped) == (0, 0, 0, 5)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 5)
     assert not again.rebuilt and again.generation == first.generation
 
     (folder / "new.txt").write_text(NEW_REPORT, "utf-8")
     added = index_reports(settings)
-    assert (added.added, added.skipped) == (1, 5)
+    assert (added.added, added.unchanged) == (1, 5)
     assert hits(settings, '"独角兽企业"') == 1
     assert counts(settings) == (6, paras + 2)
 
     (folder / "new.txt").write_text(NEW_REPORT.replace("独角兽", "专精特新"), "utf-8")
     changed = index_reports(settings)
-    assert (changed.updated, changed.skipped) == (1, 5)
+    assert (changed.updated, changed.unchanged) == (1, 5)
     assert hits(settings, '"独角兽企业"') == 0
     assert hits(settings, '"专精特新企业"') == 1
     assert counts(settings) == (6, paras + 2)
 
     (folder / "new.txt").unlink()
     removed = index_reports(settings)
-    assert (removed.removed, removed.skipped) == (1, 5)
+    assert (removed.removed, removed.unchanged) == (1, 5)
     assert hits(settings, '"专精特新企业"') == 0
     assert counts(settings) == (5, paras)
 
@@ -72,10 +72,15 @@ def test_index_explicit_paths_do_not_prune_by_default(workspace, tmp_path):
     summary = index_reports(settings, [extra])
     assert (summary.added, summary.removed) == (1, 0)
     assert counts(settings)[0] == 6
-    # Back to the configured folders: the extra file still exists, so it stays.
-    assert index_reports(settings).removed == 0
-    extra.unlink()
-    assert index_reports(settings).removed == 1
+    # A run without paths reads the configured folders and the remembered file.
+    again = index_reports(settings)
+    assert (again.removed, again.unchanged) == (0, 6)
+    extra.unlink()  # a source gone altogether: reported, its document kept until --prune
+    gone = index_reports(settings)
+    assert (gone.removed, gone.missing) == (0, [str(extra)])
+    pruned = index_reports(settings, prune=True)
+    assert (pruned.removed, pruned.forgotten, pruned.missing) == (1, [str(extra)], [])
+    assert counts(settings)[0] == 5
 
 
 def test_index_bad_files_reported_by_name_rest_indexed(workspace):
@@ -107,7 +112,7 @@ def test_index_schema_version_change_rebuilds(workspace):
     (gen_dir / "meta.json").write_text(json.dumps(meta))
     summary = index_reports(settings)
     assert summary.rebuilt and "schema" in summary.rebuild_reason
-    assert summary.added == 5
+    assert (summary.added, summary.unchanged) == (0, 5)  # every file re-read, none new
     assert counts(settings) == (5, 125)
 
 
@@ -147,7 +152,7 @@ def test_index_second_writer_fails_clearly(workspace):
         holder.kill()
         holder.wait()
         holder.stdout.close()
-    assert index_reports(settings).skipped == 5  # lock released when its holder died
+    assert index_reports(settings).unchanged == 5  # lock released when its holder died
 
 
 def test_index_readers_see_new_state_after_refresh(workspace):

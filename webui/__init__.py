@@ -15,7 +15,8 @@ INDEX_ENV = "REPORT_SEARCH_INDEX"
 def create_app(test_config: dict | None = None) -> Flask:
     """App factory; gunicorn runs ``webui:create_app()``.
 
-    ``test_config`` may carry ``SETTINGS`` (an indexer Settings object) to bypass the YAML file.
+    ``test_config`` may carry ``SETTINGS`` (an indexer Settings object) to bypass the YAML file,
+    and ``EXPORT_LIMIT`` (rows in one CSV export, default webui.export.EXPORT_LIMIT).
     """
     app = Flask(__name__)
     app.config.update(test_config or {})
@@ -28,10 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Load jieba and the fold table once here: with gunicorn --preload, before workers fork.
     warm_up(settings.user_words())
 
-    from . import api, engine, errors, pages
+    from . import api, apidocs, engine, errors, pages
 
     engine.init_app(app)
     errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(apidocs.bp)
     return app

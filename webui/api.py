@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import hmac
-import io
 from importlib import resources
 
 import yaml
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from indexer import jobs
 from indexer.analysis import explain
 from indexer.errors import ReportSearchError
-from indexer.writer import index_reports
 
-from .engine import BadParameter, get_reader, run_search
+from .engine import BadParameter, get_reader, int_arg, run_export, run_search
 from .errors import error_response
+from .export import EXPORT_LIMIT, results_csv
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-EXPORT_LIMIT = 1000  # rows in one CSV export
 FORMATS = ("json", "csv")  # as listed in openapi.yaml
 
 
@@ -39,17 +37,14 @@ def search():
 
 
 def export_csv() -> Response:
-    result = run_search(size_cap=EXPORT_LIMIT)
-    out = io.StringIO()
-    out.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(out)
-    writer.writerow(["rank", "doc_id", "title", "section_path", "paragraph", "score", "text"])
-    first = (result.page - 1) * result.size + 1
-    for rank, hit in enumerate(result.results, first):
-        writer.writerow([rank, hit.doc_id, hit.title, " › ".join(hit.section_path),
-                         hit.paragraph, hit.score, hit.text])
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
+    """Every match, not one page: the page's 导出 CSV link is meant to export them all."""
+    limit = current_app.config.get("EXPORT_LIMIT", EXPORT_LIMIT)
+    result = run_export(limit)
+    # content_type, not mimetype: Werkzeug appends "; charset=utf-8" to a text/* mimetype.
+    return Response(results_csv(result), content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": "attachment; filename=report-search.csv",
+        "X-Total-Count": str(result.total),
+        "X-Truncated": "true" if result.total > limit else "false",
     })
 
 
@@ -63,9 +58,17 @@ def analyze():
     return jsonify(explain(text, settings.user_words(), settings.stop_words()))
 
 
+# Documents per page of GET /api/documents, as listed in openapi.yaml.
+DOCUMENTS_PAGE_SIZE, MAX_DOCUMENTS_PAGE_SIZE, MAX_DOCUMENTS_PAGE = 100, 1000, 100_000
+
+
 @bp.get("/documents")
 def documents():
-    return jsonify({"documents": get_reader().documents()})
+    page = int_arg("page", 1, 1, MAX_DOCUMENTS_PAGE)
+    size = int_arg("size", DOCUMENTS_PAGE_SIZE, 1, MAX_DOCUMENTS_PAGE_SIZE)
+    every = get_reader().documents()
+    return jsonify({"total": len(every), "page": page, "size": size,
+                    "documents": every[(page - 1) * size: page * size]})
 
 
 @bp.get("/documents/<doc_id>")
@@ -80,11 +83,11 @@ def health():
                     "documents": status["documents"], "paragraphs": status["paragraphs"]})
 
 
-@bp.post("/index")
-def reindex():
+def _admin_refusal():
+    """None when the request carries the admin token, else the error response to send."""
     token = current_app.config["SETTINGS"]["server.admin_token"]
     if not token:
-        return error_response("forbidden", "re-indexing over the API is disabled: "
+        return error_response("forbidden", "the admin API (re-indexing, jobs) is disabled: "
                               "set server.admin_token in the config file")
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not given:  # the scheme is case-insensitive (RFC 9110)
@@ -93,8 +96,33 @@ def reindex():
         return response
     if not hmac.compare_digest(given.encode(), token.encode()):
         return error_response("forbidden", "wrong admin token")
-    summary = index_reports(current_app.config["SETTINGS"])
-    return jsonify(summary.as_dict())
+    return None
+
+
+@bp.post("/index")
+def reindex():
+    """Start re-reading every source of the index in the background; poll the job."""
+    if (refusal := _admin_refusal()) is not None:
+        return refusal
+    job = jobs.start_index_job(current_app.config["SETTINGS"])
+    response = jsonify(job)
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.job", job_id=job["id"])
+    return response
+
+
+@bp.get("/jobs")
+def job_list():
+    if (refusal := _admin_refusal()) is not None:
+        return refusal
+    return jsonify({"jobs": jobs.list_jobs(current_app.config["SETTINGS"])})
+
+
+@bp.get("/jobs/<job_id>")
+def job(job_id: str):
+    if (refusal := _admin_refusal()) is not None:
+        return refusal
+    return jsonify(jobs.read_job(current_app.config["SETTINGS"], job_id))
 
 
 @functools.cache

@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
-from indexer.errors import DocumentNotFoundError, ReportSearchError
+from indexer.errors import ReportSearchError
 from indexer.highlight import find_spans, mark
 
 from .engine import get_reader, run_search
+from .errors import error_page
 
 bp = Blueprint("pages", __name__)
 FILTERS = {"doc": "报告", "year": "年份", "section": "章节"}
+# The parameters the page reads. Only these go back into its links: url_for takes others
+# (endpoint, _external, _anchor, ...) as its own arguments.
+PAGE_ARGS = ("q", "size", "facet_size", *FILTERS)
+
+
+def _args(*names: str) -> dict[str, list[str]]:
+    return {k: request.args.getlist(k) for k in names if k in request.args}
+
+
+@bp.errorhandler(ReportSearchError)
+def domain_error(e: ReportSearchError):
+    """The error in Chinese, with what the English message says filled in."""
+    reason, details = getattr(e, "reason", None), getattr(e, "details", {})
+    q = request.args.get("q", "")
+    limit = current_app.config["SETTINGS"]["search.max_query_length"]
+    if e.code == "invalid_query" and len(q) > limit:
+        reason, details = "too_long", {"length": len(q), "limit": limit}
+    elif e.code == "document_not_found":
+        reason, details = "id", {"doc_id": (request.view_args or {}).get("doc_id", "")}
+    return error_page(e.code, None, reason, **details)
 
 
 def _url(**changes) -> str:
     """The current search URL with some parameters replaced (None removes one)."""
-    args = {k: request.args.getlist(k) for k in request.args}
-    args.pop("page", None)
+    args = _args(*PAGE_ARGS)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)
@@ -52,19 +72,15 @@ def _active_filters(labels: dict[str, str]) -> list[dict]:
 @bp.get("/")
 def home():
     q = request.args.get("q", "")
-    reader_problem, result, suggestions = None, None, []
-    try:
-        reader = get_reader()
-        documents = []
-        if q or any(request.args.getlist(n) for n in FILTERS):
-            result = run_search()
-            if not result.total:
-                suggestions = reader.suggest(q)
-        else:  # the report list is only shown on the empty home page, not on every search
-            documents = reader.documents()
-    except ReportSearchError as e:
-        reader_problem, documents = e.message, []
-    context = {"q": q, "result": result, "problem": reader_problem, "documents": documents,
+    result, suggestions, documents = None, [], []
+    reader = get_reader()
+    if q or any(request.args.getlist(n) for n in FILTERS):
+        result = run_search()
+        if not result.total:
+            suggestions = reader.suggest(q)
+    else:  # the report list is only shown on the empty home page, not on every search
+        documents = reader.documents()
+    context = {"q": q, "result": result, "problem": None, "documents": documents,
                "suggestions": suggestions}
     if result is not None:
         pages = max(1, -(-result.total // result.size))
@@ -76,9 +92,9 @@ def home():
             page_numbers=range(max(1, result.page - 4), min(pages, result.page + 4) + 1),
             page_url=lambda n: _url(page=str(n)),
             facets=_facets(result),
-            active=_active_filters(reader.titles()),
-            csv_url=url_for("api.search", **{k: request.args.getlist(k) for k in request.args},
-                            format="csv"),
+            active=_active_filters(reader.labels()),
+            # every match, so neither page nor size
+            csv_url=url_for("api.search", **_args("q", *FILTERS), format="csv"),
         )
     return render_template("search.html", **context)
 
@@ -87,11 +103,7 @@ def home():
 def document(doc_id: str):
     q = request.args.get("q", "")
     reader = get_reader()
-    try:
-        doc = reader.document(doc_id)
-    except DocumentNotFoundError as e:
-        return render_template("search.html", q="", result=None, problem=e.message,
-                               documents=reader.documents(), suggestions=[]), 404
+    doc = reader.document(doc_id)
     needles = reader.needles(q) if q else []
     paragraphs, matches = [], 0
     for p in doc["paragraphs"]:

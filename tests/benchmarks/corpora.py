@@ -1,5 +1,5 @@
-"""The benchmark's corpora (the seeds, a shared corpus, or generated paragraphs) and the queries
-drawn from each, the same for every engine."""
+"""The benchmark's corpora (the seeds, a real corpus in tests/corpus/, or generated paragraphs)
+and the queries drawn from each, the same for every engine."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-MAKE_CORPUS = ROOT.parent / "shared" / "bench" / "make_corpus.py"
+HERE = Path(__file__).resolve().parent
+MAKE_CORPUS = HERE / "make_corpus.py"
+REAL = HERE.parent / "corpus"  # real reports, kept in the repo (see its README)
 CACHE = Path(tempfile.gettempdir()) / "bench"  # generated corpora, kept between runs
 CJK = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -27,12 +29,13 @@ def quiet_jieba():
 
 
 def corpus_folder(name: str) -> Path:
-    """seeds, a shared corpus (prov2026, wikisource_gwr) or ``<N>k`` generated paragraphs."""
+    """seeds, a real corpus (prov2026, wikisource_gwr) or ``<N>k`` generated paragraphs."""
     if name == "seeds":
         return ROOT / "seeds"
-    shared = ROOT.parent / "shared" / "corpus" / name
-    if shared.is_dir():
-        return shared
+    if name in ("prov2026", "wikisource_gwr"):
+        if not (REAL / name).is_dir():  # part of the repo: never silently an empty corpus
+            raise FileNotFoundError(f"{REAL / name} is missing from the checkout")
+        return REAL / name
     m = re.fullmatch(r"(\d+)k", name)
     if not m:
         raise ValueError(f"unknown corpus {name!r}: seeds, prov2026, wikisource_gwr or <N>k")

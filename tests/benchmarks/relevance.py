@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 CORPORA: dict[str, Path] = {
     "seeds": ROOT / "seeds",
-    "prov2026": ROOT.parent / "shared" / "corpus" / "prov2026",
+    "prov2026": HERE.parent / "corpus" / "prov2026",
 }
 JUDGMENTS = HERE / "judgments.yaml"
 DEPTH = 10  # how many results of each ranking are scored

@@ -1,0 +1,100 @@
+"""POST /api/index answers at once (202) and indexes in a process of its own; the job is polled
+until it is done. Real Flask app, real indexer process, real index."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from test_api import check
+
+from conftest import SEEDS, make_settings
+from indexer.writer import index_reports
+from webui import create_app
+
+TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def site(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    settings = make_settings(tmp_path / "idx", [seeds], server__admin_token=TOKEN)
+    index_reports(settings)
+    client = create_app({"TESTING": True, "SETTINGS": settings}).test_client()
+    return client, settings, tmp_path
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return create_app({"TESTING": True}).test_client().get("/api/openapi.json").get_json()
+
+
+def wait_for(client, url: str, timeout: float = 120, spec=None) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get(url, headers=AUTH)
+        job = check(spec, response, "/api/jobs/{job_id}") if spec else response.get_json()
+        if job["state"] in ("done", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.2)
+
+
+def test_post_index_is_a_job_that_rereads_every_source(site, spec):
+    client, settings, tmp = site
+    extra = tmp / "extra"
+    extra.mkdir()
+    (extra / "a.txt").write_text("某镇2023年工作总结\n引进独角兽企业一家。\n", "utf-8")
+    index_reports(settings, [extra])  # added by path: POST /api/index must read it again
+    (extra / "a.txt").write_text("某镇2023年工作总结\n引进专精特新企业一家。\n", "utf-8")
+
+    started = time.monotonic()
+    response = client.post("/api/index", headers=AUTH)
+    assert response.status_code == 202
+    assert time.monotonic() - started < 5  # answered before the indexer loaded jieba
+    job = check(spec, response, "/api/index", "post")
+    assert job["state"] in ("queued", "processing") and "pid" not in job
+    assert response.headers["Location"] == f"/api/jobs/{job['id']}"
+
+    done = wait_for(client, response.headers["Location"], spec=spec)
+    assert done["state"] == "done", done
+    assert (done["summary"]["updated"], done["summary"]["unchanged"]) == (1, 5)
+    assert done["progress"] == {"done": 6, "total": 6}
+    assert done["started_at"] and done["finished_at"]
+    hits = client.get("/api/search", query_string={"q": '"专精特新企业"'}).get_json()
+    assert hits["total"] == 1  # the running app sees it without a restart
+
+    listed = check(spec, client.get("/api/jobs", headers=AUTH), "/api/jobs")["jobs"]
+    assert [j["id"] for j in listed] == [job["id"]]
+
+
+def test_job_whose_process_died_is_failed(site):
+    client, settings, _ = site
+    response = client.post("/api/index", headers=AUTH)
+    job_id = response.get_json()["id"]
+    record = Path(settings["index.path"], "jobs", f"{job_id}.json")
+    os.kill(json.loads(record.read_text("utf-8"))["pid"], signal.SIGKILL)  # before jieba loads
+    done = wait_for(client, f"/api/jobs/{job_id}")
+    assert done["state"] == "failed", done
+    assert done["error"]["code"] == "job_died"
+
+
+@pytest.mark.parametrize("url", ["/api/jobs", "/api/jobs/0123456789abcdef"])
+def test_jobs_need_the_token(site, url):
+    client, _, _ = site
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers={"Authorization": "Bearer wrong-token"}).status_code == 403
+
+
+@pytest.mark.parametrize("job_id", ["0123456789abcdef", "..%2F..%2Fmeta", "x" * 16])
+def test_unknown_job_is_404(site, job_id):
+    client, _, _ = site
+    response = client.get(f"/api/jobs/{job_id}", headers=AUTH)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] in ("job_not_found", "not_found")
