@@ -92,8 +92,9 @@ def start_index_job(settings: Settings) -> dict:
     path = folder / f"{job_id}.json"
     _write(path, job)
     config = folder / f"{job_id}.yaml"
-    config.write_text(dump_settings(settings.replace(index__lock_timeout=JOB_LOCK_TIMEOUT)),
-                      "utf-8")
+    # The indexer needs no admin token: it stays out of the index folder.
+    job_settings = settings.replace(index__lock_timeout=JOB_LOCK_TIMEOUT, server__admin_token=None)
+    config.write_text(dump_settings(job_settings), "utf-8")
     with (folder / f"{job_id}.log").open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "indexer.cli", "index", "--json", "--job", str(path),

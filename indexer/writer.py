@@ -60,7 +60,7 @@ class IndexSummary:
     @property
     def problems(self) -> list[tuple[str, str]]:
         """Every path that could not be read, with why: failed files and folders, gone sources."""
-        gone = [(p, f"{p}: no longer exists; its documents are kept (--prune removes them)")
+        gone = [(p, f"{p}: no longer exists; documents from it are kept until --prune")
                 for p in self.missing]
         return self.failed + gone
 

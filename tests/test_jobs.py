@@ -98,3 +98,13 @@ def test_unknown_job_is_404(site, job_id):
     response = client.get(f"/api/jobs/{job_id}", headers=AUTH)
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] in ("job_not_found", "not_found")
+
+
+def test_job_files_hold_no_admin_token(site):
+    client, settings, _ = site
+    job = client.post("/api/index", headers=AUTH).get_json()
+    wait_for(client, f"/api/jobs/{job['id']}")
+    folder = Path(settings["index.path"], "jobs")
+    assert sorted(p.suffix for p in folder.iterdir()) == [".json", ".log", ".yaml"]
+    for path in folder.iterdir():
+        assert TOKEN not in path.read_text("utf-8"), path.name

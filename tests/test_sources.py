@@ -106,7 +106,7 @@ def test_vanished_source_reported_and_kept_until_prune(place):
 
     kept = run("index", "--config", str(config))
     assert kept.returncode == 3, kept.stderr
-    assert f"failed: {extra}: no longer exists; its documents are kept" in kept.stderr
+    assert f"failed: {extra}: no longer exists; documents from it are kept until --prune" in kept.stderr
     assert state(settings)[0] == 7
 
     rebuilt = run("index", "--rebuild", "--json", "--config", str(config))
