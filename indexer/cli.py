@@ -170,8 +170,11 @@ def status(settings, as_json):
     click.echo(f"last update:    {info['updated_at'] or info['created_at']}")
     click.echo("sources:" + ("" if info["sources"] else "        (none recorded)"))
     for source in info["sources"]:
-        gone = "" if source["exists"] else "  (gone: `index --prune` forgets it)"
-        click.echo(f"  {source['path']}  {source['documents']} documents{gone}")
+        notes = ["index.folders"] if source["configured"] else []
+        if not source["exists"]:
+            notes.append("gone: `index --prune` removes its documents")
+        note = f"  ({'; '.join(notes)})" if notes else ""
+        click.echo(f"  {source['path']}  {source['documents']} documents{note}")
 
 
 @main.command()

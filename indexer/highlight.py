@@ -39,12 +39,12 @@ def find_spans(text: str, needles: Iterable[str]) -> list[list[int]]:
     where = [i for i, c in enumerate(norm) if not c.isspace()]
     squeezed = "".join(norm[i] for i in where)
     spans = []
-    for needle in {n for n in needles if n}:
-        bounded = not isinstance(needle, Exact)
+    # An exact phrase and a word of the same text are two needles: a set would keep one.
+    for needle, exact in dict.fromkeys((n, isinstance(n, Exact)) for n in needles if n):
         start = squeezed.find(needle)
         while start >= 0:
             first, last = where[start], where[start + len(needle) - 1]
-            if not bounded or _at_boundaries(norm, first, last, needle):
+            if exact or _at_boundaries(norm, first, last, needle):
                 spans.append((first, last + 1))
             start = squeezed.find(needle, start + 1)
     merged: list[list[int]] = []
@@ -56,11 +56,25 @@ def find_spans(text: str, needles: Iterable[str]) -> list[list[int]]:
     return merged
 
 
+JOINERS = ".-_/+&@'"  # inside a number or code, as the tokenizer reads one: 4.65%, covid-19
+
+
+def _continues(norm: str, i: int, step: int) -> bool:
+    """Does the character at ``i``, next to a match, carry its number or code on?"""
+    if not 0 <= i < len(norm):
+        return False
+    ch = norm[i]
+    if is_latin(ch):
+        return True
+    if ch in JOINERS:
+        return 0 <= i + step < len(norm) and is_latin(norm[i + step])
+    return step > 0 and ch in "%‰"
+
+
 def _at_boundaries(norm: str, first: int, last: int, needle: str) -> bool:
     # Checked in the text with its spaces: "public domain" squeezes to "publicdomain".
-    before = first > 0 and is_latin(norm[first - 1])
-    after = last + 1 < len(norm) and is_latin(norm[last + 1])
-    return not (is_latin(needle[0]) and before) and not (is_latin(needle[-1]) and after)
+    return not (is_latin(needle[0]) and _continues(norm, first - 1, -1)) and not (
+        is_latin(needle[-1]) and _continues(norm, last + 1, 1))
 
 
 def needles_for(texts: Iterable[str], exact: bool = False) -> list[str]:

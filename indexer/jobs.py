@@ -81,10 +81,15 @@ class JobFile:
 
 
 def start_index_job(settings: Settings) -> dict:
-    """Queue an indexer run over every source of the index, in a process of its own."""
+    """Queue an indexer run over every source of the index, in a process of its own. A run
+    still queued (waiting for the running one) will read everything anyway: it is returned
+    instead of a new one, so repeated calls never pile up processes."""
     folder = jobs_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_old(folder)
+    waiting = [j for j in list_jobs(settings) if j["state"] == "queued"]
+    if waiting:
+        return waiting[0]
     job_id = secrets.token_hex(8)
     job = {"id": job_id, "kind": "index", "state": "queued", "created_at": _now(),
            "started_at": None, "finished_at": None, "progress": None, "summary": None,
@@ -101,30 +106,46 @@ def start_index_job(settings: Settings) -> dict:
              "--config", str(config)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
         )
-    job = JobFile(path).update(pid=proc.pid)
+    job = JobFile(path).update(pid=proc.pid, pid_started=_started(proc.pid))
     # Reap it when it ends (else it stays a zombie of this worker and looks alive).
     threading.Thread(target=proc.wait, daemon=True, name=f"job-{job_id}").start()
     return _public(job)
 
 
-def _alive(pid: int | None) -> bool:
+def _stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name, or None without that process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _started(pid: int) -> str | None:
+    fields = _stat(pid)
+    return fields[19] if fields else None  # starttime: with the pid, names one process ever
+
+
+def _alive(job: dict) -> bool:
+    pid = job.get("pid")
     if not pid:
         return False
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
+    fields = _stat(pid)
+    if fields is None:
+        if Path("/proc/self/stat").exists():
+            return False
         try:
-            os.kill(pid, 0)  # no /proc: at least the process exists
+            os.kill(pid, 0)  # no /proc: at least a process with that number exists
         except ProcessLookupError:
             return False
         except PermissionError:
             return True
         return True
-    return state != "Z"
+    # A zombie has ended; a process with another start time reuses the number (a reboot).
+    return fields[0] != "Z" and fields[19] == job.get("pid_started", fields[19])
 
 
 def _public(job: dict) -> dict:
-    return {k: v for k, v in job.items() if k != "pid"}
+    return {k: v for k, v in job.items() if k not in ("pid", "pid_started")}
 
 
 def read_job(settings: Settings, job_id: str) -> dict:
@@ -132,8 +153,11 @@ def read_job(settings: Settings, job_id: str) -> dict:
     path = jobs_dir(settings) / f"{job_id}.json"
     if not ID_RE.match(job_id) or not path.exists():
         raise JobNotFoundError(f"no job with id {job_id!r}")
-    job = json.loads(path.read_text("utf-8"))
-    if job["state"] in RUNNING and job.get("pid") and not _alive(job["pid"]):
+    try:
+        job = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:  # deleted meanwhile as an old job
+        raise JobNotFoundError(f"no job with id {job_id!r}") from None
+    if job["state"] in RUNNING and job.get("pid") and not _alive(job):
         job = json.loads(path.read_text("utf-8"))  # it may have finished meanwhile
         if job["state"] in RUNNING:
             job = JobFile(path).fail("job_died", "the indexer process ended unexpectedly; "
@@ -141,16 +165,31 @@ def read_job(settings: Settings, job_id: str) -> dict:
     return _public(job)
 
 
+def _newest(folder: Path) -> list[Path]:
+    """Job files, the newest first (one deleted meanwhile by another worker is left out)."""
+    dated = []
+    for path in folder.glob("*.json"):
+        try:
+            dated.append((path.stat().st_mtime, path))
+        except FileNotFoundError:
+            pass
+    return [path for _, path in sorted(dated, reverse=True) if ID_RE.match(path.stem)]
+
+
 def list_jobs(settings: Settings, limit: int = 20) -> list[dict]:
-    """The newest jobs first."""
-    folder = jobs_dir(settings)
-    paths = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    return [read_job(settings, p.stem) for p in paths[:limit] if ID_RE.match(p.stem)]
+    """The newest jobs first (at most ``KEEP`` are on disk)."""
+    jobs = []
+    for path in _newest(jobs_dir(settings)):
+        try:
+            jobs.append(read_job(settings, path.stem))
+        except JobNotFoundError:
+            pass
+    # Sorted by creation (a running job's file changes as it goes); ties keep file order.
+    return sorted(jobs, key=lambda j: j["created_at"], reverse=True)[:limit]
 
 
 def _remove_old(folder: Path) -> None:
-    paths = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for path in paths[KEEP:]:
+    for path in _newest(folder)[KEEP:]:
         try:
             if json.loads(path.read_text("utf-8"))["state"] in RUNNING:
                 continue

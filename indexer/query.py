@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from . import schema as f
-from .analysis import phrase_terms, squeeze, word_terms
+from .analysis import TOKEN_RE, phrase_terms, squeeze, word_terms
 from .highlight import is_latin, needles_for
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
@@ -132,10 +132,11 @@ def _char_query(text: str, boost: float = 1.0) -> wq.Query | None:
 
 
 def _is_latin_word(word: str) -> bool:
-    """Latin letters and digits only ("ai", "gdp", "5g"): jieba keeps such a run whole, so the
-    word field matches it at word boundaries, where character pairs would match "ai" in
-    "domain"."""
-    return all(is_latin(c) for c in word)
+    """A number or code ("ai", "gdp", "5g", "5%", "covid-19"): the tokenizer keeps such a run
+    whole, so the word field matches it at word boundaries, where character pairs would match
+    "ai" in "domain" or "5%" in "12.5%"."""
+    m = TOKEN_RE.fullmatch(word)
+    return bool(m and m.lastgroup == "code")
 
 
 def shown(clause: Clause) -> str:

@@ -362,11 +362,14 @@ class IndexReader:
         # A search, not doc_frequency: that would still count deleted records.
         return len(self._searcher.search(wq.Term(f.KIND, kind), limit=1, scored=False))
 
-    def _sources(self, sources: list[str]) -> list[dict]:
-        """Each source the index reads, whether it is still there, and its documents."""
+    def _sources(self, remembered: list[str]) -> list[dict]:
+        """Each source the index reads (the configured folders, then every path it was given),
+        whether it is still there, and its documents."""
+        configured = [os.path.abspath(p) for p in self.settings["index.folders"]]
         paths = [Path(d[f.PATH]) for d in self._doc_records()]
-        return [{"path": s, "exists": os.path.lexists(s),
-                 "documents": sum(p.is_relative_to(s) for p in paths)} for s in sources]
+        return [{"path": s, "configured": s in configured, "exists": os.path.exists(s),
+                 "documents": sum(p.is_relative_to(s) for p in paths)}
+                for s in dict.fromkeys([*configured, *remembered])]
 
     def status(self) -> dict:
         gen_dir = store.current_dir(self.root)

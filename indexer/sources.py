@@ -50,7 +50,7 @@ def scan(sources: Iterable[str | os.PathLike], extensions: Sequence[str]) -> Sca
         source = Path(source)
         if source.is_dir():
             _walk(source, exts, found)
-        elif not source.exists() and not source.is_symlink():
+        elif not source.exists():  # a broken link too: an unmounted disk's mount point
             found.missing.append(str(source))
         elif source.suffix.lower() in exts:
             found.files.append(source)

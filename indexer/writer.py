@@ -150,12 +150,6 @@ def _write_lock(settings: Settings):
         lock.release()
 
 
-def remembered_sources(root: str | os.PathLike) -> list[str]:
-    """The files and folders the index at ``root`` was built from (absolute paths)."""
-    gen_dir = store.current_dir(root)
-    return store.read_meta(gen_dir).get("sources", []) if gen_dir else []
-
-
 def _check_sources(settings: Settings, paths) -> None:
     """Before an index exists: refuse to create one when there is nothing to read."""
     if store.current_dir(settings["index.path"]) is not None:
@@ -217,6 +211,11 @@ def forget_sources(settings: Settings, paths: Sequence[str | os.PathLike]) -> In
             raise IndexNotFoundError(f"no index at {root} — nothing to forget")
         meta = store.read_meta(gen_dir)
         known = meta.get("sources", [])
+        for target in targets:
+            if outer := [s for s in [*configured, *known] if _inside(target, s)]:
+                raise SourceNotFoundError(
+                    f"{target} lies inside the source {outer[0]}, which every run reads again "
+                    f"— forget {outer[0]}, or move the file out of it")
         ix = whoosh_index.open_dir(str(gen_dir))
         docs = _indexed_documents(ix)
         doomed = [d for d, doc in docs.items() if _under(doc[f.PATH], targets)]
@@ -235,13 +234,24 @@ def forget_sources(settings: Settings, paths: Sequence[str | os.PathLike]) -> In
                         seconds=time.perf_counter() - started)
 
 
-def _plan_sources(settings, remembered, paths, everything) -> tuple[list[str], list[str]]:
-    """(the sources this run reads, the ones named on this call)."""
-    configured = [_absolute(p) for p in settings["index.folders"]]
-    given = [_absolute(p) for p in paths or ()]
-    if not everything:
-        return given, given
-    return list(dict.fromkeys([*configured, *remembered, *given])), given
+def _inside(path: str, source: str) -> bool:
+    return path != source and Path(path).is_relative_to(source)
+
+
+def _previous(old_dir: Path | None, rebuild: bool, summary: IndexSummary):
+    """The current index and its documents, which a rebuild carries over where it must. A
+    rebuild goes on without them if the old index cannot be read, and says so."""
+    if old_dir is None:
+        return None, {}
+    try:
+        old_ix = whoosh_index.open_dir(str(old_dir))
+        return old_ix, _indexed_documents(old_ix)
+    except Exception as e:  # Whoosh raises many kinds on a damaged or foreign index
+        if not rebuild:
+            raise
+        summary.failed.append((str(old_dir), f"{old_dir}: previous index unreadable ({e}); "
+                                             "rebuilt from the sources alone"))
+        return None, {}
 
 
 def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSummary:
@@ -253,16 +263,21 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
 
     old_dir = store.current_dir(root)
     old_meta = store.read_meta(old_dir) if old_dir else {}
+    old_ix, existing = _previous(old_dir, summary.rebuilt, summary)
+    # The configured folders are read on every run and stay in the config; the index
+    # remembers the other sources: every path given, now or before.
+    configured = [_absolute(p) for p in settings["index.folders"]]
     remembered = old_meta.get("sources", [])
-    old_ix = whoosh_index.open_dir(str(old_dir)) if old_dir else None
-    existing = _indexed_documents(old_ix) if old_ix else {}
+    given = [_absolute(p) for p in paths or ()]
     everything = not paths or (summary.rebuilt and old_dir is not None)
-    sources, given = _plan_sources(settings, remembered, paths, everything)
+    sources = list(dict.fromkeys([*configured, *remembered, *given])) if everything else given
+    adopted = []
     if everything:
         # Documents whose file lies under no known source (an index made before sources were
         # remembered): their files become sources, so they are re-read and kept.
-        sources += list(dict.fromkeys(
+        adopted = list(dict.fromkeys(
             d[f.PATH] for d in existing.values() if not _under(d[f.PATH], sources)))
+        sources += adopted
     if prune is None:
         prune_files, prune_sources = not paths, False
     else:
@@ -358,15 +373,17 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
         sink.cancel()
         raise
 
-    failed_given = {p for p, _ in summary.failed}
-    summary.sources = [s for s in sources
-                       if s not in summary.forgotten and s not in failed_given]
+    failed = {p for p, _ in summary.failed}
+    # A path named now that failed is not remembered; a remembered one that failed (an
+    # unmounted disk) is, until it is pruned or forgotten.
+    keep = [s for s in dict.fromkeys([*remembered, *adopted, *given])
+            if s not in configured and s not in summary.forgotten
+            and not (s in given and s in failed)]
+    summary.sources = list(dict.fromkeys([*configured, *keep]))
     summary.documents = (len(existing) + summary.added - summary.removed if not summary.rebuilt
                          else summary.added + summary.updated + summary.unchanged + summary.kept)
-    if paths and not summary.rebuilt:  # a run over some paths: remember them beside the rest
-        summary.sources = list(dict.fromkeys([*remembered, *summary.sources]))
     meta = dict(old_meta) if not summary.rebuilt else {"created_at": _now()}
-    meta.update(schema_version=f.SCHEMA_VERSION, fingerprint=wanted, sources=summary.sources)
+    meta.update(schema_version=f.SCHEMA_VERSION, fingerprint=wanted, sources=keep)
     if summary.changed:
         meta["updated_at"] = _now()
     store.write_meta(gen_dir, meta)
@@ -389,7 +406,8 @@ def _carry_over(sink, old_ix, doc: dict) -> int:
     ]
     years = [int(y) for y in doc[f.YEARS].split(",") if y]
     report = Report(doc[f.TITLE], doc.get(f.TITLE_SOURCE, "text"), years, blocks)
-    sink.add(doc[f.DOC_ID], doc[f.PATH], doc[f.CONTENT_HASH], doc[f.SIZE], report)
+    # No content hash: the next run that can read the file re-reads it (cleaning may differ).
+    sink.add(doc[f.DOC_ID], doc[f.PATH], "", doc[f.SIZE], report)
     return len(blocks)
 
 

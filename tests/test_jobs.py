@@ -108,3 +108,34 @@ def test_job_files_hold_no_admin_token(site):
     assert sorted(p.suffix for p in folder.iterdir()) == [".json", ".log", ".yaml"]
     for path in folder.iterdir():
         assert TOKEN not in path.read_text("utf-8"), path.name
+
+
+def test_a_queued_job_is_returned_again_not_duplicated(site):
+    """While the indexer is busy, a second POST gets the job that is still waiting: it will
+    read every source anyway, and retries never pile up processes."""
+    from filelock import FileLock
+
+    from indexer import store
+
+    client, settings, _ = site
+    lock = FileLock(str(Path(settings["index.path"]) / store.LOCK))
+    with lock:  # another indexer is writing
+        first = client.post("/api/index", headers=AUTH).get_json()
+        second = client.post("/api/index", headers=AUTH).get_json()
+        assert second["id"] == first["id"] and second["state"] == "queued"
+    assert wait_for(client, f"/api/jobs/{first['id']}")["state"] == "done"
+    third = client.post("/api/index", headers=AUTH).get_json()
+    assert third["id"] != first["id"]
+    wait_for(client, f"/api/jobs/{third['id']}")
+
+
+def test_job_whose_pid_was_reused_is_failed(site):
+    """After a reboot another process may carry the job's pid: its start time tells."""
+    client, settings, _ = site
+    job = client.post("/api/index", headers=AUTH).get_json()
+    wait_for(client, f"/api/jobs/{job['id']}")
+    record = Path(settings["index.path"], "jobs", f"{job['id']}.json")
+    stale = json.loads(record.read_text("utf-8"))
+    stale.update(state="processing", pid=os.getpid(), pid_started="1")  # this test, not it
+    record.write_text(json.dumps(stale), "utf-8")
+    assert client.get(f"/api/jobs/{job['id']}", headers=AUTH).get_json()["state"] == "failed"

@@ -119,3 +119,25 @@ def test_find_spans_latin_boundaries():
     text = "Public domain, AI 与 5G网络、15G网络"
     assert [text[s:e] for s, e in find_spans(text, ["ai", "5g网络"])] == ["AI", "5G网络"]
     assert [text[s:e] for s, e in find_spans(text, [Exact("ai")])] == ["ai", "AI"]
+
+
+def test_codes_match_and_highlight_as_whole_tokens(tmp_path):
+    """A number or code matches where the tokenizer reads it whole: "5%" is not inside "12.5%",
+    "5g" not inside "5G-A"; the highlight agrees, and an exact phrase of the same text still
+    marks it inside."""
+    from indexer.highlight import Exact, find_spans
+
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "a.txt").write_text("某镇2023年工作总结\n增速达到12.5%。\n建成5G-A基站。\n"
+                                  "利率下调5%。\n", "utf-8")
+    settings = make_settings(tmp_path / "ix", [folder])
+    index_reports(settings)
+    reader = IndexReader(settings)
+    try:
+        assert [h.text for h in reader.search("5%").results] == ["利率下调5%。"]
+    finally:
+        reader.close()
+    assert find_spans("增速达到12.5%，5%", ["5%"]) == [[10, 12]]
+    assert find_spans("建成5G-A基站", ["5g"]) == []
+    assert find_spans("Public domain", ["ai", Exact("ai")]) == [[10, 12]]

@@ -18,8 +18,9 @@ from test_files import without_root_file_access
 from conftest import ROOT, SEEDS, make_settings
 from indexer import store
 from indexer.cli import main
+from indexer.errors import SourceNotFoundError
 from indexer.search import IndexReader
-from indexer.writer import index_reports
+from indexer.writer import forget_sources, index_reports
 
 EXTRA = {
     "a.txt": "某镇2023年工作总结\n一、招商引资\n引进独角兽企业一家。\n",
@@ -117,6 +118,7 @@ def test_vanished_source_reported_and_kept_until_prune(place):
 
     status = run("status", "--config", str(config))
     assert f"  {extra}  2 documents  (gone" in status.stdout
+    assert f"  {seeds}  5 documents  (index.folders)" in status.stdout
 
     pruned = run("index", "--prune", "--json", "--config", str(config))
     assert pruned.returncode == 0, pruned.stderr
@@ -242,9 +244,11 @@ def test_status_json_lists_sources(place):
     run("index", "--config", str(config), str(extra / "b.txt"))
     info = json.loads(run("status", "--json", "--config", str(config)).stdout)
     assert info["sources"] == [
-        {"path": str(seeds), "exists": True, "documents": 5},
-        {"path": str(extra / "b.txt"), "exists": True, "documents": 1},
+        {"path": str(seeds), "configured": True, "exists": True, "documents": 5},
+        {"path": str(extra / "b.txt"), "configured": False, "exists": True, "documents": 1},
     ]
+    meta = json.loads((store.current_dir(tmp / "idx") / store.META).read_text("utf-8"))
+    assert meta["sources"] == [str(extra / "b.txt")]  # the config names the configured ones
 
 
 def test_forget_removes_a_source_and_its_documents(place):
@@ -266,3 +270,45 @@ def test_forget_refuses_a_configured_folder_and_unknown_paths(place):
     assert configured.returncode == 1 and "inside index.folders" in configured.stderr
     unknown = run("forget", "--config", str(config), str(extra))
     assert unknown.returncode == 1 and "not a source of the index" in unknown.stderr
+
+
+def test_unmounted_source_stays_remembered_and_is_read_when_back(place):
+    """A source reached through a link whose target is gone (an unmounted disk) is missing,
+    not a failed file: remembered, and read again when it is back."""
+    tmp, seeds, extra, _, settings = place
+    link = tmp / "mounted"
+    link.symlink_to(extra)
+    index_reports(settings, [link])
+    link.unlink()
+    link.symlink_to(tmp / "not-mounted")
+    gone = index_reports(settings, rebuild=True)
+    assert (gone.missing, gone.kept) == ([str(link)], 2)
+    link.unlink()
+    link.symlink_to(extra)
+    (extra / "c.txt").write_text("某镇2024年工作总结\n新建智慧农业大棚八座。\n", "utf-8")
+    back = index_reports(settings)
+    assert back.added == 1 and str(link) in back.sources
+    assert found(settings, '"智慧农业大棚"') == 1
+
+
+def test_document_carried_over_is_reread_when_its_source_returns(place):
+    """A rebuild keeps a document from a missing source as it was; once the source is back,
+    the next run re-reads it, with the cleaning settings of now."""
+    tmp, seeds, extra, _, settings = place
+    (extra / "a.txt").write_text("某镇2023年工作总结\n欢迎访问本站\n引进独角兽企业一家。\n", "utf-8")
+    index_reports(settings, [extra])
+    hidden = extra.rename(tmp / "away")
+    cleaner = settings.replace(cleaning__extra_boilerplate=["^欢迎访问本站$"])
+    assert index_reports(cleaner).kept == 2  # rebuilt: the cleaning settings changed
+    assert found(cleaner, '"欢迎访问"') == 1  # as it was indexed
+    hidden.rename(extra)
+    back = index_reports(cleaner)
+    assert back.updated == 2
+    assert found(cleaner, '"欢迎访问"') == 0 and found(cleaner, '"独角兽企业"') == 1
+
+
+def test_forget_refuses_a_file_inside_a_source(place):
+    tmp, seeds, extra, _, settings = place
+    index_reports(settings, [extra])
+    with pytest.raises(SourceNotFoundError, match=f"lies inside the source {extra}"):
+        forget_sources(settings, [extra / "a.txt"])
