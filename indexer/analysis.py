@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import re
 import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 
 from whoosh.analysis import Analyzer, StopFilter, Token, Tokenizer
+
+from .segment import make_segmenter
 
 ANALYSIS_VERSION = 2  # bump when tokens change, so old indexes are rebuilt
 
@@ -85,22 +86,19 @@ _SEGMENTER_LOCK = threading.Lock()
 
 
 def segmenter(user_words: Sequence[str] = ()):
-    """A jieba tokenizer with ``user_words`` added; built once per word list and process."""
+    """The word cutter (indexer/segment.py) with ``user_words`` added; built once per word list
+    and process."""
     key = tuple(user_words)
     with _SEGMENTER_LOCK:
         seg = _SEGMENTERS.get(key)
         if seg is None:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            seg = jieba.Tokenizer()
-            seg.initialize()
+            words = []
             for line in key:
                 parts = normalize(line).split()
                 if parts:
                     freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-                    seg.add_word(parts[0], freq)
-            _SEGMENTERS[key] = seg
+                    words.append((parts[0], freq))
+            seg = _SEGMENTERS[key] = make_segmenter(words)
         return seg
 
 
@@ -162,7 +160,7 @@ def _inner_words(seg, word: str) -> Iterator[tuple[str, int]]:
     for n in (2, 3):
         for i in range(len(word) - n + 1):
             sub = word[i:i + n]
-            if sub != word and seg.FREQ.get(sub):
+            if sub != word and seg.has_word(sub):
                 yield sub, i
 
 

@@ -80,11 +80,20 @@ class ParallelBuild:
                 self.jobs.put(job, timeout=1)
                 return
             except queue.Full:
-                self._check_alive()
+                self._check_alive(feeding=True)
 
-    def _check_alive(self) -> None:
-        dead = [w for w in self.workers if w.exitcode not in (None, 0)]
+    def _check_alive(self, feeding: bool = False) -> None:
+        # While jobs are fed a worker never ends: one that has ended died, or failed and said
+        # why (exit code 0). At commit, workers end as they finish: only a failure counts.
+        dead = [w for w in self.workers
+                if w.exitcode is not None and (feeding or w.exitcode != 0)]
         if dead:
+            try:
+                status, value = self.results.get(timeout=1)
+            except queue.Empty:
+                status, value = "", ""
+            if status == "error":
+                raise IndexWorkerError(f"an index worker failed:\n{value}")
             name, code = dead[0].name, dead[0].exitcode
             raise IndexWorkerError(f"index worker {name} died (exit code {code})")
 

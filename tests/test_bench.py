@@ -9,9 +9,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "benchmarks"))
 
+import corpora  # noqa: E402
 import paragraphs  # noqa: E402
 import peers  # noqa: E402
 import run  # noqa: E402
+import scaling  # noqa: E402
 
 # jieba.analyse (the textbook peer's ChineseAnalyzer) reads its idf.txt without closing it.
 pytestmark = pytest.mark.filterwarnings(
@@ -86,3 +88,62 @@ def test_bench_run_reports_every_figure(tmp_path):
     text = run.render(result)
     for heading in ("## seeds", "rebuild s", "p50 / p95", "precision", "× product"):
         assert heading in text
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def two_corpora(tmp_path_factory):
+    """The seeds and a generated 1k corpus, two engines, each build in its own process."""
+    cache = tmp_path_factory.mktemp("corpora")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(corpora, "CACHE", cache)  # generated here, not into the shared cache
+        return run.run_benchmark(["1k", "seeds"], [run.PRODUCT, "fts5-jieba"], queries=3,
+                                 repeats=1, http_seconds=0, relevance=False,
+                                 workroot=tmp_path_factory.mktemp("work"))
+
+
+def test_bench_builds_report_cpu_seconds(two_corpora):
+    assert two_corpora["errors"] == []
+    for corpus in two_corpora["corpora"].values():
+        for name, fig in corpus["build"].items():
+            assert fig["cpu_seconds"] > 0, name
+            # seen from outside: the whole process, start-up included, and what it waited for
+            assert fig["process_cpu_seconds"] >= fig["cpu_seconds"], name
+    text = run.render(two_corpora)
+    for heading in ("CPU s", "CPU × floor", "cores"):
+        assert heading in text
+
+
+def test_bench_scaling_has_a_row_per_corpus_smallest_first(two_corpora):
+    rows = two_corpora["scaling"]["rows"]
+    assert [r["corpus"] for r in rows] == ["seeds", "1k"]
+    assert rows[1]["paragraphs"] >= 1000 > rows[0]["paragraphs"]  # the product parses a few more
+    for row in rows:
+        assert set(row["engines"]) == {run.FLOOR, run.PRODUCT, "fts5-jieba"}
+        assert row["engines"][run.PRODUCT]["cpu_s"] > 0
+        assert row["engines"][run.PRODUCT]["index_x_text"] > 0
+    assert "slope" not in rows[0]["engines"][run.PRODUCT]
+    assert rows[1]["engines"][run.PRODUCT]["slope"]["index_mb"] > 0  # a bigger index
+    text = run.render(two_corpora)
+    assert "## scaling" in text
+    assert "| 1k | 1,0" in text
+    assert "| fts5-jieba | seeds → 1k |" in text
+
+
+def test_bench_scaling_plot_is_a_png(two_corpora, tmp_path):
+    pytest.importorskip("matplotlib", reason="the bench extra draws the plot")
+    path = tmp_path / "scaling.png"
+    scaling.plot_scaling(two_corpora["scaling"], path)
+    data = path.read_bytes()
+    assert data[:8] == PNG_SIGNATURE
+    assert len(data) > 20_000  # six panels of lines, not an empty canvas
+
+
+def test_bench_large_corpora_run_the_fast_engines_unless_named():
+    assert run.engines_for("10k", None) == (run.ENGINES, [])
+    engines, skipped = run.engines_for("1m", None)
+    assert engines == [run.PRODUCT, "fts5-jieba"]
+    assert set(engines) | set(skipped) == set(run.ENGINES)
+    assert run.engines_for("1m", ["whoosh"]) == (["whoosh"], [])

@@ -228,3 +228,24 @@ def test_parallel_worker_death_is_a_clear_error_and_keeps_the_index(workspace, m
     reader = IndexReader(settings)
     assert reader.search('"户户通"').total == 3
     reader.close()
+
+
+def test_parallel_worker_that_fails_is_an_error_not_a_hang(tmp_path):
+    """A worker that catches an exception reports it and ends with exit code 0; the parent,
+    still feeding it, must not wait forever on a full queue."""
+    from whoosh import index as whoosh_index
+
+    from indexer import parallel
+    from indexer.errors import IndexWorkerError
+    from indexer.schema import build_schema
+
+    whoosh_index.create_in(str(tmp_path), build_schema([], []))
+    build = parallel.ParallelBuild(tmp_path, 2)
+    started = time.monotonic()
+    try:
+        with pytest.raises(IndexWorkerError, match="AttributeError"):
+            for n in range(1000):  # report None: add_report fails in the worker
+                build.add(f"doc{n}", "x.txt", "", 0, None)
+    finally:
+        build.cancel()
+    assert time.monotonic() - started < 120

@@ -28,24 +28,38 @@ def quiet_jieba():
     return jieba
 
 
+SIZES = {"k": 1_000, "m": 1_000_000}
+
+
+def generated_size(name: str) -> int | None:
+    """Paragraphs in a generated corpus named ``<N>k`` or ``<N>m``; None for any other name.
+
+    >>> generated_size("10k"), generated_size("1m"), generated_size("seeds")
+    (10000, 1000000, None)
+    """
+    m = re.fullmatch(r"(\d+)([km])", name)
+    return int(m.group(1)) * SIZES[m.group(2)] if m else None
+
+
 def corpus_folder(name: str) -> Path:
-    """seeds, a real corpus (prov2026, wikisource_gwr) or ``<N>k`` generated paragraphs."""
+    """seeds, a real corpus (prov2026, wikisource_gwr) or ``<N>k``/``<N>m`` generated paragraphs."""
     if name == "seeds":
         return ROOT / "seeds"
     if name in ("prov2026", "wikisource_gwr"):
         if not (REAL / name).is_dir():  # part of the repo: never silently an empty corpus
             raise FileNotFoundError(f"{REAL / name} is missing from the checkout")
         return REAL / name
-    m = re.fullmatch(r"(\d+)k", name)
-    if not m:
-        raise ValueError(f"unknown corpus {name!r}: seeds, prov2026, wikisource_gwr or <N>k")
+    size = generated_size(name)
+    if size is None:
+        raise ValueError(f"unknown corpus {name!r}: seeds, prov2026, wikisource_gwr, <N>k or <N>m")
     folder = CACHE / f"c{name}"
     if not any(folder.glob("*.txt")):
         tmp = CACHE / f".c{name}-{os.getpid()}"  # renamed when complete: never half a corpus
         CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, str(MAKE_CORPUS), "--paragraphs",
-                        str(int(m.group(1)) * 1000), "--out", str(tmp)], check=True,
-                       stdout=subprocess.DEVNULL)
+        if size >= 100_000:  # minutes of silence otherwise
+            print(f"generating {size:,} paragraphs into {folder} …", file=sys.stderr, flush=True)
+        subprocess.run([sys.executable, str(MAKE_CORPUS), "--paragraphs", str(size),
+                        "--out", str(tmp)], check=True, stdout=subprocess.DEVNULL)
         tmp.rename(folder)
     return folder
 

@@ -25,7 +25,14 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from corpus import FINAL_PUNCT, SHORT_HEADING_MAX, is_heading, load_paragraphs  # noqa: E402
+from corpus import (  # noqa: E402
+    FINAL_PUNCT,
+    SHORT_HEADING_MAX,
+    is_heading,
+    list_files,
+    load_paragraphs,
+    split_paragraphs,
+)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -111,7 +118,11 @@ def main(argv=None):
         written += len(lines)
         doc += 1
 
-    got = len(load_paragraphs(args.out))
+    # Counted file by file: at 1m paragraphs a list of them all would be a needless GB.
+    got = 0
+    for path in list_files(args.out):
+        with open(path, encoding="utf-8") as f:
+            got += len(split_paragraphs(f.read()))
     print(f"wrote {written} paragraphs in {doc} documents to {args.out} "
           f"({total_chars/written:.0f} chars/paragraph avg); re-read: {got} paragraphs")
     if got != written:

@@ -37,7 +37,7 @@ def targets(result) -> list[dict]:
 
 # --- tables ----------------------------------------------------------------------------------
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
@@ -56,17 +56,24 @@ def render(result) -> str:
     for name, c in result["corpora"].items():
         parts.append(f"## {name}: {c['paragraphs']} paragraphs, {c['files']} files, "
                      f"{c['input_mb']:.1f} MB")
+        if c.get("skipped"):
+            parts.append(f"Not run at this size: {', '.join(c['skipped'])} (hours here; name "
+                         "them in `--engines` to run them anyway).")
         parts.append(_build_table(c))
         parts.append(_latency_table(c))
         parts.append(_phrase_table(c))
         if c.get("incremental"):
             inc = c["incremental"]
             ref = inc.get(PRODUCT, {}).get("seconds")
-            parts.append("Add one report until a query finds it (× product):\n\n" + _table(
+            parts.append("Add one report until a query finds it (× product):\n\n" + markdown_table(
                 ["engine", "seconds", "× product"],
                 [[n, f"{v['seconds']:.3f}", _x(v["seconds"], ref)] for n, v in inc.items()]))
         if c.get("http"):
             parts.append(_http_table(c["http"]))
+    if result.get("scaling"):
+        from scaling import render_scaling  # scaling imports this module's names
+
+        parts.append(render_scaling(result["scaling"]))
     if result.get("relevance"):
         rel = result["relevance"]
         ref = rel.get(PRODUCT, {})
@@ -76,7 +83,7 @@ def render(result) -> str:
                  *(f"{v['ndcg_by_corpus'].get(c_, 0):.3f}" for c_ in corpora)]
                 for n, v in rel.items()]
         n = next(iter(rel.values()))["queries"]
-        parts.append(f"## relevance ({n} judged queries)\n\n" + _table(
+        parts.append(f"## relevance ({n} judged queries)\n\n" + markdown_table(
             ["engine", "nDCG@10", "× product", "MRR", "× product",
              *(f"nDCG@10 {c_}" for c_ in corpora)], rows))
     if result.get("targets"):
@@ -84,7 +91,7 @@ def render(result) -> str:
                  f"{t['limit']:g}", {True: "met", False: "MISSED", None: "n/a"}[t["met"]]]
                 for t in result["targets"]]
         parts.append("## targets (the 100k rows are the ones that count; ratios are product ÷ "
-                     "peer)\n\n" + _table(["corpus", "target", "value", "limit", ""], rows))
+                     "peer)\n\n" + markdown_table(["corpus", "target", "value", "limit", ""], rows))
     if result["errors"]:
         parts.append("## errors\n\n" + "\n".join(f"- {e}" for e in result["errors"]))
     return "\n\n".join(parts) + "\n"
@@ -93,21 +100,27 @@ def render(result) -> str:
 def _build_table(c) -> str:
     b = c["build"]
     floor = b.get(FLOOR, {}).get("seconds")
+    cpu_floor = b.get(FLOOR, {}).get("cpu_seconds")
     size_ref = b.get(PRODUCT, {}).get("size_mb")
     rows = []
     for n, v in b.items():
         size, tree = v.get("size_mb"), v.get("tree_peak_pss_mb")
-        rows.append([n, f"{v['seconds']:.2f}", _x(v["seconds"], floor), f"{v['mb_per_s']:.2f}",
+        cpu = v.get("cpu_seconds")
+        rows.append([n, f"{v['seconds']:.2f}", _x(v["seconds"], floor),
+                     "–" if cpu is None else f"{cpu:.2f}", _x(cpu, cpu_floor),
+                     "–" if cpu is None else f"{cpu / v['seconds']:.1f}", f"{v['mb_per_s']:.2f}",
                      "–" if tree is None else f"{tree:.0f} ({v['processes']})",
                      f"{v['peak_rss_mb']:.0f}", f"{v['peak_rss_mb'] - v['start_rss_mb']:+.0f}",
                      "–" if size is None else f"{size:.1f}", _x(size, size_ref)])
     parse = max((v["parse_seconds"] for v in b.values()), default=0)
     return ("Full rebuild, each in its own process; × floor = × the time `jieba.lcut` takes over "
-            f"every paragraph. Peers get parsed paragraphs (parsing: {parse:.2f} s, not counted), "
+            "every paragraph. CPU s = user + system seconds of the build and every process it "
+            "waited for (the product's index workers), so cores = CPU s ÷ wall s; compare CPU × "
+            f"floor to see what a wall-clock ratio owes to core count. Peers get parsed paragraphs (parsing: {parse:.2f} s, not counted), "
             "the product reads the files itself. Memory: PSS summed over the process and its "
             "workers, sampled every 0.25 s (processes); peak RSS of the main process during the "
-            "build, and its growth over the start:\n\n" + _table(
-                ["engine", "rebuild s", "× floor", "MB/s", "peak PSS MB (procs)", "main peak RSS MB",
+            "build, and its growth over the start:\n\n" + markdown_table(
+                ["engine", "rebuild s", "× floor", "CPU s", "CPU × floor", "cores", "MB/s", "peak PSS MB (procs)", "main peak RSS MB",
                  "growth MB", "index MB", "× product size"], rows))
 
 
@@ -125,7 +138,7 @@ def _latency_table(c) -> str:
         rows.append(row)
     counts = ", ".join(f"{k} {len(c['queries'][k])}" for k in KINDS)
     return (f"In-process query latency, ms p50 / p95 (p95 × product); top 10; queries: {counts}:"
-            "\n\n" + _table(["engine", *KINDS], rows))
+            "\n\n" + markdown_table(["engine", *KINDS], rows))
 
 
 def _phrase_table(c) -> str:
@@ -134,7 +147,7 @@ def _phrase_table(c) -> str:
             for n, v in c["phrases"].items()]
     return ("Every match of each quoted phrase (2–8 characters) vs the literal substring scan; "
             "extra (folded) = extra matches that hold the phrase in traditional or full-width "
-            "form:\n\n" + _table(["engine", "precision", "recall", "phrases exact", "missing",
+            "form:\n\n" + markdown_table(["engine", "precision", "recall", "phrases exact", "missing",
                                     "extra (folded)", "seconds"], rows))
 
 
@@ -144,6 +157,6 @@ def _http_table(h) -> str:
              str(v["errors"])] for k, v in [*h["kinds"].items(), ("all", h["all"])]]
     return (f"HTTP, product only: gunicorn {h['workers']} workers, {h['clients']} client "
             f"processes, {h['seconds']:.0f} s; worker peak RSS {h['worker_peak_rss_mb']} MB, "
-            f"PSS {h['worker_peak_pss_mb']} MB:\n\n" + _table(
+            f"PSS {h['worker_peak_pss_mb']} MB:\n\n" + markdown_table(
                 ["queries", "requests", "req/s", "p50 ms", "p95 ms", "search p50", "search p95",
                  "errors"], rows))

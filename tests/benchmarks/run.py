@@ -1,13 +1,14 @@
 """The product beside its peers, on the same paragraphs, in one run: every figure is a ratio.
 
-    .venv/bin/python tests/benchmarks/run.py [--corpora seeds,10k,100k] [--engines ...]
-                                             [--json out.json] [--quick]
+    .venv/bin/python tests/benchmarks/run.py [--corpora seeds,10k,100k,1m] [--engines ...]
+                                             [--json out.json] [--plot scaling.png] [--quick]
 
-Per corpus: rebuild time against the jieba floor (one process segmenting every paragraph),
-peak memory of the indexing process, index size, query latency for four kinds of query, phrase
+Per corpus: rebuild time, wall clock and CPU (the product's workers use every core), against
+the jieba floor (one process segmenting every paragraph), peak memory of the indexing process, index size, query latency for four kinds of query, phrase
 precision/recall against a substring scan, time until an added document is searchable, and HTTP
 load on the product's server. Then nDCG@10/MRR on the judged queries (:mod:`relevance`) and the
-targets, met or missed. The machine is noisy, so engines are timed interleaved and compared
+targets, met or missed. With several corpora, a scaling table (one row per corpus, the log-log
+slope between neighbours) and its plot. The machine is noisy, so engines are timed interleaved and compared
 within the run, never against numbers from another day.
 """
 
@@ -15,27 +16,29 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import platform
-import queue
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 from collections import Counter
 from pathlib import Path
 
 import load
 import paragraphs
 import peers
-from corpora import ROOT, corpus_folder, make_queries, quiet_jieba
+from builds import build, describe, dir_mb
+from corpora import ROOT, corpus_folder, generated_size, make_queries, quiet_jieba
 from product import Product
 from report import FLOOR, KINDS, PRODUCT, render, targets
+from scaling import plot_scaling, scaling_table
 
 ENGINES = [PRODUCT, "whoosh", "fts5-jieba", "fts5-trigram", "substring", "tantivy"]
+# Above LARGE paragraphs (the 1m corpus) the other peers would take hours on this machine, and
+# the comparison that matters there is the product against the fastest indexed peer.
+LARGE, LARGE_ENGINES = 100_000, [PRODUCT, "fts5-jieba"]
 # A paragraph appended to a copied report for the incremental test; the query finds only it.
 MARKER = "本段为增量索引测试标记内容，用于检验新文件多久可以被检索到。"
 MARKER_QUERY = "增量 索引 测试 标记"
@@ -45,126 +48,35 @@ def make_engine(name):
     return Product() if name == PRODUCT else peers.PEERS[name]()
 
 
-# --- building, each in its own process ------------------------------------------------------
+# --- building, each in its own process (builds.py) ----------------------------------------
 
-def status_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def reset_peak() -> None:
-    """Start VmHWM (peak RSS) afresh, so set-up (jieba's dictionary load) is not the peak."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
-
-
-def tree_pss_mb(pid: int) -> tuple[float, int]:
-    """Summed PSS of a process and its descendants (forked workers share pages), and how many."""
-    pids, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        pids.append(p)
-        todo += load.worker_pids(p)
-    total = 0
-    for p in pids:
-        try:
-            total += load.memory_kb(p).get("pss", 0)
-        except OSError:
-            pass
-    return total / 1024, len(pids)
-
-
-def build_child(name, folder, workdir, results) -> None:
-    """Build one engine's index (or run the floor) and report seconds and peak RSS."""
-    try:
-        started = time.perf_counter()
-        paras = [] if name == PRODUCT else paragraphs.load(folder)
-        parse_seconds = time.perf_counter() - started
-        if name != PRODUCT:
-            quiet_jieba().initialize()  # the floor is segmentation alone, dictionary loaded
-        start_rss = status_mb("VmRSS")
-        reset_peak()
-        started = time.perf_counter()
-        if name == FLOOR:
-            jieba = quiet_jieba()
-            for p in paras:
-                jieba.lcut(p.text)
-        elif name == PRODUCT:
-            Product().build(folder, workdir)
-        else:
-            peers.PEERS[name]().build(paras, workdir)
-        seconds = time.perf_counter() - started
-        results.put({"seconds": seconds, "parse_seconds": parse_seconds,
-                     "start_rss_mb": start_rss, "peak_rss_mb": status_mb("VmHWM")})
-    except BaseException as e:  # reported, not raised: one engine must not end the run
-        results.put({"error": _describe(e)})
-
-
-def build(name, folder, workdir, isolate=True) -> dict:
-    if workdir is not None:
-        shutil.rmtree(workdir, ignore_errors=True)
-        Path(workdir).mkdir(parents=True)
-    if not isolate:
-        class Inline:
-            def put(self, value):
-                self.value = value
-        box = Inline()
-        build_child(name, folder, workdir, box)
-        out = box.value
-    else:
-        ctx = multiprocessing.get_context("spawn")
-        results = ctx.Queue()
-        proc = ctx.Process(target=build_child, args=(name, folder, workdir, results))
-        proc.start()
-        peak = {"pss_mb": 0.0, "processes": 1}
-        while proc.is_alive() and results.empty():
-            pss, count = tree_pss_mb(proc.pid)
-            peak["pss_mb"] = max(peak["pss_mb"], pss)
-            peak["processes"] = max(peak["processes"], count)
-            time.sleep(0.25)
-        try:
-            out = results.get(timeout=30)
-        except queue.Empty:
-            raise RuntimeError(f"build process ended with exit code {proc.exitcode}") from None
-        proc.join()
-        out.update(tree_peak_pss_mb=peak["pss_mb"], processes=peak["processes"])
-    if "error" in out:
-        raise RuntimeError(out["error"])
-    return out
-
-
-def dir_mb(path) -> float:
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 1e6
-
-
-def _describe(e: BaseException) -> str:
-    frame = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
-    where = f" ({Path(frame.filename).name}:{frame.lineno})" if frame else ""
-    lines = str(e).strip().splitlines() or [""]
-    text = lines[0] + (f" … {lines[-1]}" if len(lines) > 1 else "")  # e.g. a worker's traceback
-    return f"{type(e).__name__}: {text}{where}"
-
-
-def build_all(engines, folder, workroot, paras, errors, isolate=True) -> tuple[dict, dict]:
-    """Build and open every engine; the ones that fail are reported in ``errors`` and dropped."""
-    figures, opened = {}, {}
+def build_all(engines, folder, workroot, errors, isolate=True) -> dict:
+    """Build every engine (and the floor); the ones that fail are reported in ``errors``."""
+    figures = {}
     for name in [FLOOR, *engines]:
-        workdir = None if name == FLOOR else workroot / name
         try:
-            figures[name] = build(name, folder, workdir, isolate)
-            if name == FLOOR:
-                continue
+            figures[name] = build(name, folder, None if name == FLOOR else workroot / name,
+                                  isolate)
+        except Exception as e:
+            errors.append(f"{name}: build: {describe(e)}")
+    return figures
+
+
+def open_all(figures, folder, workroot, paras, errors) -> dict:
+    """Open every index a build left behind, and note its size in ``figures``."""
+    opened = {}
+    for name in figures:
+        if name == FLOOR:
+            continue
+        workdir = workroot / name
+        try:
             engine = make_engine(name)
             engine.open(folder, workdir) if name == PRODUCT else engine.open(workdir, paras)
             figures[name]["size_mb"] = dir_mb(workdir)
             opened[name] = engine
         except Exception as e:
-            errors.append(f"{name}: build: {_describe(e)}")
-    return figures, opened
+            errors.append(f"{name}: open: {describe(e)}")
+    return opened
 
 
 # --- measuring -------------------------------------------------------------------------------
@@ -186,7 +98,7 @@ def time_queries(opened, queries, repeats, errors, budget_s=120.0) -> dict:
                     engine.search(q, 10)
             except Exception as e:
                 failed.add(name)
-                errors.append(f"{name}: {kind} query: {_describe(e)}")
+                errors.append(f"{name}: {kind} query: {describe(e)}")
         spent = Counter()
         for _ in range(repeats):
             for name, engine in opened.items():
@@ -212,7 +124,7 @@ def phrase_quality(opened, phrases, paras, errors) -> dict:
 
     truth_engine = peers.Substring()
     truth_engine.open(None, paras)
-    folded = {p.key: normalize(p.text) for p in paras}
+    text_of: dict[str, str] = {}  # filled on the first extra match: references, not copies
     texts = [q.strip('"') for q in phrases]
     truth = {t: truth_engine.all_matches(t) for t in texts}
     out = {}
@@ -227,14 +139,16 @@ def phrase_quality(opened, phrases, paras, errors) -> dict:
                 tp += len(got & truth[t])
                 fp += len(extra)
                 fn += len(missing)
-                fold += sum(1 for k in extra if normalize(t) in folded.get(k, ""))
+                if extra and not text_of:
+                    text_of.update((p.key, p.text) for p in paras)
+                fold += sum(1 for k in extra if normalize(t) in normalize(text_of.get(k, "")))
                 exact += got == truth[t]
                 if (extra or missing) and len(wrong) < 5:
                     wrong.append({"phrase": t, "missing": sorted(missing)[:3],
                                   "extra": sorted(extra)[:3], "missing_n": len(missing),
                                   "extra_n": len(extra)})
         except Exception as e:
-            errors.append(f"{name}: phrase matches: {_describe(e)}")
+            errors.append(f"{name}: phrase matches: {describe(e)}")
             continue
         out[name] = {"precision": tp / (tp + fp) if tp + fp else 1.0,
                      "recall": tp / (tp + fn) if tp + fn else 1.0,
@@ -269,7 +183,7 @@ def incremental(opened, folder, workroot, errors, timeout=120.0) -> dict:
                 time.sleep(0.01)
             out[name] = {"seconds": time.perf_counter() - started}
         except Exception as e:
-            errors.append(f"{name}: incremental: {_describe(e)}")
+            errors.append(f"{name}: incremental: {describe(e)}")
     return out
 
 
@@ -280,13 +194,14 @@ def relevance_scores(engines, workroot, errors, isolate=True) -> dict:
 
         judged = relevance.load_judgments()
     except Exception as e:
-        errors.append(f"relevance: {_describe(e)}")
+        errors.append(f"relevance: {describe(e)}")
         return {}
     built: dict[str, dict] = {name: {} for name in engines}
     for corpus in sorted({j.corpus for j in judged}):
         folder = relevance.CORPORA[corpus]
-        paras = paragraphs.load(folder)
-        _, opened = build_all(engines, folder, workroot / f"rel-{corpus}", paras, errors, isolate)
+        work = workroot / f"rel-{corpus}"
+        figures = build_all(engines, folder, work, errors, isolate)
+        opened = open_all(figures, folder, work, paragraphs.load(folder), errors)
         for name, engine in opened.items():
             built[name][corpus] = engine
     out = {}
@@ -296,7 +211,7 @@ def relevance_scores(engines, workroot, errors, isolate=True) -> dict:
         try:
             scores = relevance.evaluate(lambda c, q, b=by_corpus: b[c].search(q, 10), judged)
         except Exception as e:
-            errors.append(f"{name}: relevance: {_describe(e)}")
+            errors.append(f"{name}: relevance: {describe(e)}")
             continue
         per = {c: relevance.evaluate(lambda c_, q, b=by_corpus: b[c_].search(q, 10),
                                      [j for j in judged if j.corpus == c])["ndcg@10"]
@@ -308,17 +223,36 @@ def relevance_scores(engines, workroot, errors, isolate=True) -> dict:
 
 # --- one run ---------------------------------------------------------------------------------
 
+def engines_for(corpus, engines) -> tuple[list[str], list[str]]:
+    """The engines to run on ``corpus`` and the ones skipped there.
+
+    ``engines`` None means the default: every engine, but above :data:`LARGE` paragraphs only
+    :data:`LARGE_ENGINES`. Engines named on purpose always run.
+    """
+    if engines is not None:
+        return list(engines), []
+    size = generated_size(corpus)
+    if size is not None and size > LARGE:
+        return LARGE_ENGINES, [e for e in ENGINES if e not in LARGE_ENGINES]
+    return ENGINES, []
+
+
 def bench_corpus(name, engines, workroot, opts, errors) -> dict:
     folder = corpus_folder(name)
-    paras = paragraphs.load(folder)
     files = sorted(folder.rglob("*.txt"))
-    out = {"folder": str(folder), "files": len(files), "paragraphs": len(paras),
-           "input_mb": sum(p.stat().st_size for p in files) / 1e6}
+    engines, skipped = engines_for(name, engines)
+    out = {"folder": str(folder), "files": len(files),
+           "input_mb": sum(p.stat().st_size for p in files) / 1e6, "skipped": skipped}
     work = workroot / name
     mine: list[str] = []
-    out["build"], opened = build_all(engines, folder, work, paras, mine, opts["isolate"])
+    # Built first, in their own processes, before this one loads every paragraph: at 1m that
+    # list is a GB, which the builds need not share the machine with.
+    out["build"] = build_all(engines, folder, work, mine, opts["isolate"])
     for fig in out["build"].values():
         fig["mb_per_s"] = out["input_mb"] / fig["seconds"] if fig["seconds"] else 0.0
+    paras = paragraphs.load(folder)
+    out["paragraphs"] = len(paras)
+    opened = open_all(out["build"], folder, work, paras, mine)
     queries = make_queries(paras, opts["queries"])
     out["queries"] = queries
     out["latency"] = time_queries(opened, queries, opts["repeats"], mine)
@@ -329,15 +263,19 @@ def bench_corpus(name, engines, workroot, opts, errors) -> dict:
             out["http"] = load.run_load(str(work / PRODUCT), mix, clients=8,
                                         seconds=opts["http_seconds"], workers=3)
         except Exception as e:
-            mine.append(f"{PRODUCT}: http: {_describe(e)}")
+            mine.append(f"{PRODUCT}: http: {describe(e)}")
     out["incremental"] = incremental(opened, folder, work, mine)
     errors += [f"[{name}] {e}" for e in mine]
     return out
 
 
-def run_benchmark(corpora, engines=ENGINES, *, queries=50, repeats=3, http_seconds=20.0,
+def run_benchmark(corpora, engines=None, *, queries=50, repeats=3, http_seconds=20.0,
                   relevance=True, isolate=True, workroot=None) -> dict:
-    """Everything for ``corpora``; failures of one engine are listed in ``errors``."""
+    """Everything for ``corpora``; failures of one engine are listed in ``errors``.
+
+    ``engines`` None: every engine, the slow peers skipped above :data:`LARGE` paragraphs.
+    With more than one corpus, ``scaling`` holds how each figure grows with the corpus.
+    """
     quiet_jieba()
     own = workroot is None
     workroot = Path(workroot or tempfile.mkdtemp(prefix="report-search-bench-"))
@@ -351,13 +289,16 @@ def run_benchmark(corpora, engines=ENGINES, *, queries=50, repeats=3, http_secon
                 result["corpora"][name] = bench_corpus(name, engines, workroot, opts,
                                                        result["errors"])
             except Exception as e:
-                result["errors"].append(f"[{name}] {_describe(e)}")
+                result["errors"].append(f"[{name}] {describe(e)}")
         if relevance:
-            result["relevance"] = relevance_scores(engines, workroot, result["errors"], isolate)
+            result["relevance"] = relevance_scores(engines or ENGINES, workroot,
+                                                   result["errors"], isolate)
     finally:
         if own:
             shutil.rmtree(workroot, ignore_errors=True)
     result["targets"] = targets(result)
+    if len(result["corpora"]) > 1:
+        result["scaling"] = scaling_table(result)
     result["meta"]["seconds"] = time.perf_counter() - started
     return result
 
@@ -383,18 +324,21 @@ def meta() -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpora", help="comma-separated: seeds, prov2026, <N>k "
-                    "(default seeds,10k,100k; with --quick seeds,10k)")
-    ap.add_argument("--engines", default=",".join(ENGINES),
-                    help=f"comma-separated, from {','.join(ENGINES)}")
+    ap.add_argument("--corpora", help="comma-separated: seeds, prov2026, wikisource_gwr, <N>k, "
+                    "<N>m (default seeds,10k,100k; with --quick seeds,10k)")
+    ap.add_argument("--engines", help=f"comma-separated, from {','.join(ENGINES)} (default: "
+                    f"all; above {LARGE:,} paragraphs only {','.join(LARGE_ENGINES)})")
     ap.add_argument("--json", help="also write every figure to this file")
+    ap.add_argument("--plot", default="bench-scaling.png",
+                    help="with more than one corpus, draw the scaling table here (PNG; "
+                    "default %(default)s)")
     ap.add_argument("--quick", action="store_true",
                     help="20 queries per kind, 2 repeats, 5 s of HTTP load")
     ap.add_argument("--no-relevance", action="store_true")
     ap.add_argument("--http-seconds", type=float, default=None)
     args = ap.parse_args(argv)
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
-    unknown = set(engines) - set(ENGINES)
+    engines = [e.strip() for e in (args.engines or "").split(",") if e.strip()] or None
+    unknown = set(engines or []) - set(ENGINES)
     if unknown:
         ap.error(f"unknown engines {sorted(unknown)}; choose from {ENGINES}")
     corpora = (args.corpora or ("seeds,10k" if args.quick else "seeds,10k,100k")).split(",")
@@ -405,6 +349,12 @@ def main(argv=None) -> int:
     print(render(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1), "utf-8")
+    if result.get("scaling"):
+        try:
+            plot_scaling(result["scaling"], args.plot)
+            print(f"scaling plot: {args.plot}")
+        except ImportError as e:  # matplotlib is in the bench extra, not the base install
+            print(f"no scaling plot ({e}): pip install -e '.[bench]'", file=sys.stderr)
     return 0
 
 
