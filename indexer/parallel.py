@@ -22,6 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from .errors import IndexWorkerError
+from .pool import use_chunked_pool
 
 WRITER_MB = 256  # Whoosh's in-memory posting pool per writer, before it spills to disk
 _PR_SET_PDEATHSIG = 1
@@ -45,6 +46,7 @@ def _work(parent: int, gen_dir: str, jobs, results) -> None:
     try:
         ix = whoosh_index.open_dir(gen_dir)
         writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)  # the parent holds the lock
+        use_chunked_pool(writer)
         while (job := jobs.get()) is not None:
             add_report(writer, *job)
         if writer._added:

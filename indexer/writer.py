@@ -26,6 +26,7 @@ from .errors import (
     UnreadableFileError,
 )
 from .parallel import WRITER_MB, ParallelBuild
+from .pool import use_chunked_pool
 from .reports import Block, Cleaner, Report, parse_report
 from .sources import content_hash, decode, doc_id_for, read_bytes, scan
 
@@ -309,7 +310,9 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
     if summary.rebuilt and _parallel(settings, files):
         sink: _Sink | ParallelBuild = ParallelBuild(gen_dir, _processes(settings))
     else:
-        sink = _Sink(ix.writer(limitmb=WRITER_MB))
+        whoosh_writer = ix.writer(limitmb=WRITER_MB)
+        use_chunked_pool(whoosh_writer)
+        sink = _Sink(whoosh_writer)
     try:
         for path in progress(files, len(files)) if progress else files:
             doc_id = doc_id_for(path)
