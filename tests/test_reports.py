@@ -216,3 +216,16 @@ def test_cleaner_leaves_long_lines_alone():
     cleaner = Cleaner(["版权所有"], max_line=20)
     line = "加强知识产权保护，" * 3 + "版权所有人的合法权益得到保障。"
     assert not cleaner.is_boilerplate(line)
+
+
+def test_format_characters_all_found_in_the_planes_scanned():
+    """Every format character (Cf) of this Python's Unicode lies in the planes the cleaner
+    scans, so none is left in a report."""
+    import sys
+    import unicodedata
+
+    from indexer.reports import FORMAT_PLANES, _format_chars
+
+    every = {chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"}
+    assert every and all(any(ord(c) in plane for plane in FORMAT_PLANES) for c in every)
+    assert _format_chars().sub("", "".join(sorted(every))) == ""
