@@ -22,6 +22,7 @@ from whoosh import query as wq
 from . import schema as f
 from .analysis import TOKEN_RE, phrase_terms, squeeze, word_terms
 from .highlight import is_latin, needles_for
+from .ranking import CHAR_WEIGHT, SYNONYM_WEIGHT, near_factor
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 FILTER_NAMES = ("doc", "year", "section")
@@ -109,15 +110,6 @@ def parse_query(text: str) -> ParsedQuery:
             parsed.groups.append([clause])
         pending_or = False
     return parsed
-
-
-CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
-SYNONYM_WEIGHT = 0.6  # a synonym's match counts less than the word typed
-# Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
-# Checked on the stored text of the best search.RESCORE_WINDOW results only, as Elasticsearch's
-# rescore does: a positional query over every match cost most of the search time.
-PROXIMITY_BOOST = 0.5
-PROXIMITY_GAP = 6  # characters allowed between neighbouring words
 
 
 def _char_query(text: str, boost: float = 1.0) -> wq.Query | None:
@@ -240,11 +232,8 @@ class QueryPlan:
         return len(set(self.words)) > 1
 
     def near_factor(self, text: str) -> float:
-        """1 + PROXIMITY_BOOST when the query's words stand close together in ``text``."""
-        words = list(dict.fromkeys(needles_for(self.words)))
-        text = squeeze(text)
-        spans = sorted((s, e, w) for w in words for s, e in _spans_of(text, w))
-        return 1.0 + PROXIMITY_BOOST if _near(spans, len(words)) else 1.0
+        """The proximity factor (ranking.near_factor) of the query's words in ``text``."""
+        return near_factor(needles_for(self.words), squeeze(text))
 
     def filter_query(self) -> wq.Query | None:
         return wq.And(self.filters) if self.filters else None
@@ -263,25 +252,3 @@ def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:
             others = out.setdefault(w, [])
             others += [o for o in words if o != w and o not in others]
     return out
-
-
-def _spans_of(text: str, word: str) -> list[tuple[int, int]]:
-    out, start = [], text.find(word)
-    while start >= 0:
-        out.append((start, start + len(word)))
-        start = text.find(word, start + 1)
-    return out
-
-
-def _near(spans: list[tuple[int, int, str]], wanted: int) -> bool:
-    """Is there a run of spans, each within PROXIMITY_GAP of the next, holding every word?"""
-    for i, (_, end, word) in enumerate(spans):
-        seen = {word}
-        for start, next_end, other in spans[i + 1:]:
-            if start - end > PROXIMITY_GAP:
-                break
-            seen.add(other)
-            end = max(end, next_end)
-            if len(seen) == wanted:
-                return True
-    return False

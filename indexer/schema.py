@@ -9,6 +9,7 @@ from __future__ import annotations
 from whoosh import fields as wf
 
 from .analysis import UnigramTokenizer, build_char_analyzer, build_word_analyzer
+from .ranking import HEADING_BOOST, TITLE_BOOST
 
 SCHEMA_VERSION = 2  # bump on any change below: an index of another version is rebuilt
 
@@ -41,9 +42,6 @@ OUTLINE = "outline"
 KIND_PARA = "para"
 KIND_DOC = "doc"
 
-# Field weights for BM25F: a match in a title or heading counts more than one in the body.
-TITLE_BOOST = 3.0
-HEADING_BOOST = 2.0
 
 
 def para_key(doc_id: str, number: int) -> str:

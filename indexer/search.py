@@ -18,8 +18,8 @@ from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, snippet
 from .matching import Evaluator, Matches
 from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
+from .ranking import RESCORE_WINDOW, rescore
 
-RESCORE_WINDOW = 50
 FACETS = ("doc", "year", "section")
 MISSING_CHECKS = 20  # distinct query terms checked for "未找到" (each is one more lookup)
 # "Did you mean" runs the spelling corrector and a lookup per word: a 999-character query of
@@ -200,11 +200,9 @@ class IndexReader:
         found: Matches = self._evaluator.run(plan.scoring_query(), within=allow)
         found = found.keep(~np.isin(found.ids, mask, assume_unique=True))
         ranked = found.top(max(depth, RESCORE_WINDOW))
-        if plan.rescores:  # the same window whatever the page, so pages never disagree
+        if plan.rescores:
             stored = self._searcher.stored_fields
-            window = [(score * plan.near_factor(stored(docnum)[f.TEXT]), docnum)
-                      for score, docnum in ranked[:RESCORE_WINDOW]]
-            ranked = sorted(window, key=lambda pair: -pair[0]) + ranked[RESCORE_WINDOW:]
+            ranked = rescore(ranked, lambda docnum: plan.near_factor(stored(docnum)[f.TEXT]))
         return found.ids, ranked
 
     def _facet_columns(self) -> tuple:

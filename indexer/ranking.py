@@ -1,0 +1,64 @@
+"""How matches are ranked, in one place: the field and match weights that BM25F scores with, and
+the proximity rescore of the best results.
+
+The scores themselves are Whoosh's BM25F (computed in numpy by ``matching.py``); these numbers
+decide what counts how much.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+# Field weights for BM25F: a match in a title or heading counts more than one in the body.
+TITLE_BOOST = 3.0
+HEADING_BOOST = 2.0
+CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
+SYNONYM_WEIGHT = 0.6  # a synonym's match counts less than the word typed
+# Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
+# Checked on the stored text of the best RESCORE_WINDOW results only, as Elasticsearch's
+# rescore does: a positional query over every match cost most of the search time.
+PROXIMITY_BOOST = 0.5
+PROXIMITY_GAP = 6  # characters allowed between neighbouring words
+RESCORE_WINDOW = 50
+
+
+def near_factor(words: Sequence[str], text: str) -> float:
+    """1 + PROXIMITY_BOOST when ``words`` (normalised, whitespace-free) stand close together in
+    ``text`` (the same).
+
+    >>> words = ["乡村", "振兴"]
+    >>> near_factor(words, "推进乡村全面振兴"), near_factor(words, "乡村" + "，" * 9 + "振兴")
+    (1.5, 1.0)
+    """
+    words = list(dict.fromkeys(words))
+    spans = sorted((s, e, w) for w in words for s, e in _spans_of(text, w))
+    return 1.0 + PROXIMITY_BOOST if _near(spans, len(words)) else 1.0
+
+
+def rescore(ranked: list[tuple[float, int]], factor: Callable[[int], float]) -> list[tuple]:
+    """The best RESCORE_WINDOW of ``ranked`` (score, record) re-ordered by score × ``factor``;
+    the same window whatever the page asked for, so pages never disagree."""
+    window = [(score * factor(record), record) for score, record in ranked[:RESCORE_WINDOW]]
+    return sorted(window, key=lambda pair: -pair[0]) + ranked[RESCORE_WINDOW:]
+
+
+def _spans_of(text: str, word: str) -> list[tuple[int, int]]:
+    out, start = [], text.find(word)
+    while start >= 0:
+        out.append((start, start + len(word)))
+        start = text.find(word, start + 1)
+    return out
+
+
+def _near(spans: list[tuple[int, int, str]], wanted: int) -> bool:
+    """Is there a run of spans, each within PROXIMITY_GAP of the next, holding every word?"""
+    for i, (_, end, word) in enumerate(spans):
+        seen = {word}
+        for start, next_end, other in spans[i + 1:]:
+            if start - end > PROXIMITY_GAP:
+                break
+            seen.add(other)
+            end = max(end, next_end)
+            if len(seen) == wanted:
+                return True
+    return False
