@@ -23,6 +23,7 @@ from whoosh.writing import SegmentWriter
 
 from .errors import IndexWorkerError
 from .pool import use_chunked_pool
+from .schema import add_report
 
 WRITER_MB = 256  # Whoosh's in-memory posting pool per writer, before it spills to disk
 _PR_SET_PDEATHSIG = 1
@@ -41,8 +42,6 @@ def _die_with_parent(parent: int) -> None:
 
 def _work(parent: int, gen_dir: str, jobs, results) -> None:
     _die_with_parent(parent)
-    from .writer import add_report  # a spawned child imports afresh
-
     try:
         ix = whoosh_index.open_dir(gen_dir)
         writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)  # the parent holds the lock

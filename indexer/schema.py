@@ -1,4 +1,4 @@
-"""The index schema: field names, record keys and SCHEMA_VERSION.
+"""The index schema: field names, record keys, the records of one report, SCHEMA_VERSION.
 
 One Whoosh index holds two kinds of record: one per paragraph (``kind=para``; headings are
 paragraphs too) and one per document (``kind=doc``) with the file's metadata.
@@ -6,10 +6,13 @@ paragraphs too) and one per document (``kind=doc``) with the file's metadata.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from whoosh import fields as wf
 
 from .analysis import UnigramTokenizer, build_char_analyzer, build_word_analyzer
 from .ranking import HEADING_BOOST, TITLE_BOOST
+from .reports import Report
 
 SCHEMA_VERSION = 2  # bump on any change below: an index of another version is rebuilt
 
@@ -77,3 +80,29 @@ def build_schema(user_words, stop_words) -> wf.Schema:
         TITLE_SOURCE: wf.STORED(),
         OUTLINE: wf.STORED(),
     })
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def add_report(writer, doc_id: str, path: str, digest: str, size: int, report: Report) -> None:
+    """The records of one report: a document record and one record per paragraph."""
+    years = ",".join(str(y) for y in report.years)
+    outline = [[b.number, b.level, b.section_no, b.text] for b in report.headings]
+    writer.add_document(**{
+        KIND: KIND_DOC, KEY: doc_id, DOC_ID: doc_id, TITLE: report.title,
+        TITLE_SOURCE: report.title_source, YEARS: years, PATH: path,
+        CONTENT_HASH: digest, SIZE: size, PARAGRAPH_COUNT: len(report.blocks),
+        INDEXED_AT: _now(), OUTLINE: outline,
+    })
+    for block in report.blocks:
+        writer.add_document(**{
+            KIND: KIND_PARA, KEY: para_key(doc_id, block.number), DOC_ID: doc_id,
+            TITLE: report.title, TITLE_WORDS: report.title, YEARS: years,
+            SECTION: block.section_path[0] if block.section_path else "",
+            SECTION_PATH: list(block.section_path), SECTION_NO: block.section_no,
+            HEADING_WORDS: " ".join(block.section_path), PARAGRAPH: block.number,
+            LEVEL: block.level, TEXT: block.text, START: block.start, END: block.end,
+            BODY: block.text, CHARS: block.text, CHAR: block.text,
+        })

@@ -364,7 +364,7 @@ class _Sink:
         self.writer = writer
 
     def add(self, *job) -> None:
-        add_report(self.writer, *job)
+        f.add_report(self.writer, *job)
 
     def commit(self) -> None:
         self.writer.commit()
@@ -389,25 +389,3 @@ def _parallel(settings: Settings, files: list[Path]) -> bool:
             pass  # reported when it is read
     # Below this, starting workers costs more than it saves.
     return total >= settings["index.parallel_min_mb"] * 1_000_000
-
-
-def add_report(writer, doc_id: str, path: str, digest: str, size: int, report: Report) -> None:
-    """The records of one report: a document record and one record per paragraph."""
-    years = ",".join(str(y) for y in report.years)
-    outline = [[b.number, b.level, b.section_no, b.text] for b in report.headings]
-    writer.add_document(**{
-        f.KIND: f.KIND_DOC, f.KEY: doc_id, f.DOC_ID: doc_id, f.TITLE: report.title,
-        f.TITLE_SOURCE: report.title_source, f.YEARS: years, f.PATH: path,
-        f.CONTENT_HASH: digest, f.SIZE: size, f.PARAGRAPH_COUNT: len(report.blocks),
-        f.INDEXED_AT: _now(), f.OUTLINE: outline,
-    })
-    for block in report.blocks:
-        writer.add_document(**{
-            f.KIND: f.KIND_PARA, f.KEY: f.para_key(doc_id, block.number), f.DOC_ID: doc_id,
-            f.TITLE: report.title, f.TITLE_WORDS: report.title, f.YEARS: years,
-            f.SECTION: block.section_path[0] if block.section_path else "",
-            f.SECTION_PATH: list(block.section_path), f.SECTION_NO: block.section_no,
-            f.HEADING_WORDS: " ".join(block.section_path), f.PARAGRAPH: block.number,
-            f.LEVEL: block.level, f.TEXT: block.text, f.START: block.start, f.END: block.end,
-            f.BODY: block.text, f.CHARS: block.text, f.CHAR: block.text,
-        })

@@ -10,8 +10,8 @@ from conftest import SEEDS
 from indexer.config import load_settings
 from indexer.pool import ChunkedPostingPool, use_chunked_pool
 from indexer.reports import parse_report
-from indexer.schema import build_schema
-from indexer.writer import add_report, cleaner_for
+from indexer.schema import add_report, build_schema
+from indexer.writer import cleaner_for
 
 
 def build(folder, chunked: bool):
