@@ -133,7 +133,6 @@ def test_bench_scaling_has_a_row_per_corpus_smallest_first(two_corpora):
 
 
 def test_bench_scaling_plot_is_a_png(two_corpora, tmp_path):
-    pytest.importorskip("matplotlib", reason="the bench extra draws the plot")
     path = tmp_path / "scaling.png"
     scaling.plot_scaling(two_corpora["scaling"], path)
     data = path.read_bytes()
