@@ -82,6 +82,9 @@ class IndexReader:
         self._analyzer = ix.schema[f.BODY].analyzer
         self._generation = gen
         self._docs = None
+        self._records = None
+        self._source_list = self._source_stamp = None
+        self._source_counts = None
         self._columns = None
         self._evaluator = Evaluator(self._searcher)
         # Document records are few: masking them is much cheaper than filtering on kind=para.
@@ -100,7 +103,27 @@ class IndexReader:
             self._searcher = None
 
     def _doc_records(self) -> list[dict]:
-        return sorted(self._searcher.documents(**{f.KIND: f.KIND_DOC}), key=lambda d: d[f.PATH])
+        """The document records, by path; read once per index generation."""
+        if self._records is None:
+            self._records = sorted(self._searcher.documents(**{f.KIND: f.KIND_DOC}),
+                                   key=lambda d: d[f.PATH])
+        return self._records
+
+    def source_paths(self) -> list[str]:
+        """What the index reads, absolute: the configured folders, then every path it was
+        given (meta.json's "sources", written by the indexer). Read again when meta.json
+        changes, which a run that only adds a source does without a new generation."""
+        gen_dir = store.current_dir(self.root)
+        try:
+            stamp = (gen_dir / store.META).stat().st_mtime_ns if gen_dir else None
+            if self._source_list is None or stamp != self._source_stamp:
+                remembered = store.read_meta(gen_dir).get("sources", []) if gen_dir else []
+                configured = [os.path.abspath(p) for p in self.settings["index.folders"]]
+                self._source_list = list(dict.fromkeys([*configured, *remembered]))
+                self._source_stamp, self._source_counts = stamp, None
+        except (OSError, ValueError):
+            pass  # replaced by a rebuild meanwhile: the list read last time stands
+        return self._source_list or [os.path.abspath(p) for p in self.settings["index.folders"]]
 
     def _doc_names(self) -> dict[str, dict]:
         """Per document: title, file name, and whether another document has the same title."""
@@ -323,17 +346,8 @@ class IndexReader:
         return [_doc_summary(d, sources) for d in self._doc_records()]
 
     def _source_roots(self) -> list[PurePath]:
-        """The files and folders the index was built from (meta.json's "sources", written by
-        the indexer; else the configured folders), to show paths relative to them."""
-        meta = {}
-        gen_dir = store.current_dir(self.root)
-        if gen_dir is not None:
-            try:
-                meta = store.read_meta(gen_dir)
-            except (OSError, ValueError):
-                pass  # replaced by a rebuild meanwhile: the configured folders will do
-        sources = meta.get("sources") or self.settings["index.folders"]
-        return [PurePath(os.path.abspath(s)) for s in sources]
+        """The sources, to show document paths relative to them."""
+        return [PurePath(s) for s in self.source_paths()]
 
     def document(self, doc_id: str) -> dict:
         """Metadata, outline and every paragraph of one document."""
@@ -360,14 +374,16 @@ class IndexReader:
         # A search, not doc_frequency: that would still count deleted records.
         return len(self._searcher.search(wq.Term(f.KIND, kind), limit=1, scored=False))
 
-    def _sources(self, remembered: list[str]) -> list[dict]:
-        """Each source the index reads (the configured folders, then every path it was given),
-        whether it is still there, and its documents."""
-        configured = [os.path.abspath(p) for p in self.settings["index.folders"]]
-        paths = [Path(d[f.PATH]) for d in self._doc_records()]
+    def _sources(self) -> list[dict]:
+        """Each source, whether it is still there, and its documents (counted once per
+        generation: /api/health asks for the status on every call)."""
+        sources = self.source_paths()  # first: a changed meta.json resets the counts
+        if self._source_counts is None:
+            paths = [Path(d[f.PATH]) for d in self._doc_records()]
+            self._source_counts = {s: sum(p.is_relative_to(s) for p in paths) for s in sources}
+        configured = {os.path.abspath(p) for p in self.settings["index.folders"]}
         return [{"path": s, "configured": s in configured, "exists": os.path.exists(s),
-                 "documents": sum(p.is_relative_to(s) for p in paths)}
-                for s in dict.fromkeys([*configured, *remembered])]
+                 "documents": n} for s, n in self._source_counts.items()]
 
     def status(self) -> dict:
         gen_dir = store.current_dir(self.root)
@@ -378,7 +394,7 @@ class IndexReader:
             "paragraphs": self._count(f.KIND_PARA),
             "size_bytes": sum(p.stat().st_size for p in gen_dir.iterdir() if p.is_file()),
             "schema_version": meta.get("schema_version"),
-            "sources": self._sources(meta.get("sources", [])),
+            "sources": self._sources(),
             "generation": self._generation,
             "created_at": meta.get("created_at"),
             "updated_at": meta.get("updated_at"),

@@ -312,3 +312,19 @@ def test_forget_refuses_a_file_inside_a_source(place):
     index_reports(settings, [extra])
     with pytest.raises(SourceNotFoundError, match=f"lies inside the source {extra}"):
         forget_sources(settings, [extra / "a.txt"])
+
+
+def test_document_paths_stay_relative_to_a_configured_folder_beside_other_sources(place):
+    """meta.json remembers only the paths given; a configured folder is a source all the same,
+    so a report in a subfolder of it is shown as "sub/x.txt", not as its bare name."""
+    tmp, seeds, extra, _, settings = place
+    (seeds / "sub").mkdir()
+    (seeds / "sub" / "x.txt").write_text("某镇2024年工作总结\n新建智慧农业大棚八座。\n", "utf-8")
+    index_reports(settings)
+    index_reports(settings, [extra])
+    reader = IndexReader(settings)
+    try:
+        paths = {d["path"] for d in reader.documents()}
+    finally:
+        reader.close()
+    assert {"sub/x.txt", "a.txt", "b.txt"} <= paths
