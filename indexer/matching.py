@@ -2,28 +2,24 @@
 
 A search counts every match (exact totals and facets), and Whoosh's matchers walk the query
 tree one posting at a time in Python: that walk was most of a search's time. Here a term's
-postings are read a block at a time and scored with Whoosh's own BM25F formula and statistics,
-and And / Or / AndMaybe become array operations. A phrase intersects its terms' records first
-and decodes positions for those only. Any other query runs on Whoosh's matchers, segment by
-segment as Whoosh's collectors do, so its scores are Whoosh's.
+postings are read whole as arrays (indexer/codec.py) and scored with Whoosh's own BM25F formula
+and statistics, and And / Or / AndMaybe become array operations. A phrase intersects its terms'
+records first, then their positions, as arrays too. Any other query runs on Whoosh's matchers,
+segment by segment as Whoosh's collectors do, so its scores are Whoosh's.
 tests/test_matching.py checks matches and scores against Whoosh's collector.
 
-Term postings and field lengths are read through the W3 codec's internals, which is why
-whoosh-reloaded is pinned to one version; a term stored any other way takes the matcher path.
+Field lengths are read through the W3 per-document format's internals, which is why
+whoosh-reloaded is pinned to one version; postings of another codec take the matcher path.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import accumulate, repeat
-
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.scoring import BM25FScorer, WeightScorer
-from whoosh.util.numeric import byte_to_length
 
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+from .codec import ArrayCodec, field_lengths, positions_of, read_postings
 
 
 @dataclass
@@ -51,7 +47,7 @@ class Matches:
 
 
 NONE = Matches(np.empty(0, np.int64), np.empty(0, np.float64))
-_NOTHING = (NONE.ids, NONE.scores, [])
+_NOTHING = (NONE.ids, NONE.scores, None)
 
 
 class Evaluator:
@@ -131,13 +127,19 @@ class Evaluator:
             if terms[i] is None:
                 return None
             ids = terms[i][0]
-        at = [np.searchsorted(t_ids, ids) for t_ids, _, _ in terms]
-        values = [[t_values[i] for i in where.tolist()]
-                  for (_, _, t_values), where in zip(terms, at, strict=True)]
-        decode = searcher.schema[q.fieldname].format.decode_positions
-        found = np.fromiter((_in_sequence([decode(v[k]) for v in values])
-                             for k in range(len(ids))), bool, len(ids))
-        scores = sum(t_scores[where] for (_, t_scores, _), where in zip(terms, at, strict=True))
+        # A record matches where some start p has the i-th term at p + i, for every i: keys
+        # (record, p) of each term, intersected.
+        format_ = searcher.schema[q.fieldname].format
+        starts = None
+        scores = np.zeros(len(ids))
+        for i, (t_ids, t_scores, t_values) in enumerate(terms):
+            where = np.searchsorted(t_ids, ids)
+            scores += t_scores[where]
+            owner, positions = t_values.positions(where, format_)
+            keys = np.unique(owner * (1 << 32) + (positions - i + len(terms)))
+            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+        found = np.zeros(len(ids), bool)
+        found[starts >> 32] = True
         return Matches(ids[found], scores[found] * q.boost)
 
     def _every(self, number: int, searcher, q: wq.Every, within) -> Matches:
@@ -166,7 +168,7 @@ class Evaluator:
         if keep is not None:
             ids, weights = ids[keep], weights[keep]
             if values:
-                stored = [v for v, k in zip(stored, keep.tolist(), strict=True) if k]
+                stored = _Selected(stored, np.flatnonzero(keep))
         scorer = searcher.weighting.scorer(searcher, fieldname, text)
         if isinstance(scorer, BM25FScorer):  # whoosh.scoring.bm25, on arrays
             length = self._field_lengths(number, reader, fieldname)[ids]
@@ -194,60 +196,47 @@ class Evaluator:
         """Per record of segment ``number``: the length Whoosh's scorer uses (byte-coded)."""
         key = (number, fieldname)
         if key not in self._lengths:
-            coded = np.zeros(reader.doc_count_all(), np.uint8)
-            column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-            if column is not None:
-                raw = column._dbfile.get(column._basepos, column._count)
-                coded[:len(raw)] = np.frombuffer(raw, np.uint8)
-            self._lengths[key] = _BYTE_TO_LENGTH[coded]
+            found = field_lengths(reader._perdoc, fieldname, reader.doc_count_all())
+            self._lengths[key] = found.astype(np.float64)
         return self._lengths[key]
 
 
 def _postings(reader, fieldname: str, text: str, values: bool, within=None):
     """A term's record numbers, weights and (if asked) values in one segment, deleted records
-    included; with ``within``, only from the blocks that may hold one of those records."""
-    m = reader._terms.matcher(fieldname, reader._text_to_bytes(fieldname, text),
-                              reader.schema[fieldname].format)
+    included; with ``within``, only those that may be in it."""
+    terms = reader._terms
+    terminfo = terms.term_info(fieldname, reader._text_to_bytes(fieldname, text))
+    if isinstance(terms._codec, ArrayCodec) and not terminfo.is_inlined():
+        found = read_postings(terms._postfile, terminfo)
+        return found.ids, found.weights, found
+    m = terms.matcher(fieldname, reader._text_to_bytes(fieldname, text),
+                      reader.schema[fieldname].format)
     ids, weights, stored = [], [], []
-    if isinstance(m, W3LeafMatcher) and not m._byteids and not (values and m._fixedsize):
-        last = -1  # the highest record number of the blocks before this one
-        while m.is_active():  # a block at a time: (id deltas, weights, values)
-            if within is not None:
-                wanted = int(np.searchsorted(within, last, side="right"))
-                if wanted == len(within):
-                    break
-                last = m._maxid
-                if within[wanted] > last:
-                    m._next_block()
-                    continue
-            m._read_data()
-            deltas, weight, value = m._data
-            ids.extend(accumulate(deltas))
-            if weight is None or isinstance(weight, float):  # all 1.0 / all the same
-                weights.extend(repeat(1.0 if weight is None else weight, len(deltas)))
-            else:
-                weights.extend(weight)
-            if values:
-                stored.extend(value)
-            m._next_block()
-    else:  # a rare term's postings, inlined in the term table
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            if values:
-                stored.append(m.value())
-            m.next()
-    return np.array(ids, np.int64), np.array(weights, np.float64), stored
+    while m.is_active():  # another codec's postings (an index written before this one)
+        ids.append(m.id())
+        weights.append(m.weight())
+        if values:
+            stored.append(m.value())
+        m.next()
+    return np.array(ids, np.int64), np.array(weights, np.float64), _ValueList(stored)
 
 
-def _in_sequence(positions: list[list[int]]) -> bool:
-    """Whether some p has the i-th list holding p + i, for every i."""
-    starts = set(positions[0])
-    for i, later in enumerate(positions[1:], 1):
-        starts.intersection_update([p - i for p in later])
-        if not starts:
-            return False
-    return True
+class _ValueList(list):
+    """Postings' values read through a matcher, with the positions API of codec.Postings."""
+
+    def positions(self, selected: np.ndarray, format_):
+        return positions_of(self, selected, format_)
+
+
+@dataclass
+class _Selected:
+    """Some postings of a list (``index`` into it), with the same positions API."""
+
+    postings: object
+    index: np.ndarray
+
+    def positions(self, selected: np.ndarray, format_):
+        return self.postings.positions(self.index[selected], format_)
 
 
 def _concat(parts: list[Matches]) -> Matches:

@@ -19,13 +19,11 @@ import signal
 import traceback
 
 from whoosh import index as whoosh_index
-from whoosh.writing import SegmentWriter
 
+from .bulk import BulkWriter, open_writer
 from .errors import IndexWorkerError
-from .pool import use_chunked_pool
 from .schema import add_report
 
-WRITER_MB = 256  # Whoosh's in-memory posting pool per writer, before it spills to disk
 _PR_SET_PDEATHSIG = 1
 
 
@@ -44,8 +42,7 @@ def _work(parent: int, gen_dir: str, jobs, results) -> None:
     _die_with_parent(parent)
     try:
         ix = whoosh_index.open_dir(gen_dir)
-        writer = SegmentWriter(ix, _lk=False, limitmb=WRITER_MB)  # the parent holds the lock
-        use_chunked_pool(writer)
+        writer = BulkWriter(ix, _lk=False)  # the parent holds the lock
         while (job := jobs.get()) is not None:
             add_report(writer, *job)
         if writer._added:
@@ -115,7 +112,7 @@ class ParallelBuild:
         for w in self.workers:
             w.join()
         ix = whoosh_index.open_dir(self.gen_dir)
-        writer = ix.writer()
+        writer = open_writer(ix)
         try:
             writer._close_segment()  # its own (empty) segment is not used
             writer._commit_toc([s for s in segments if s is not None])

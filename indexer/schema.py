@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from whoosh import fields as wf
 
 from .analysis import UnigramTokenizer, build_char_analyzer, build_word_analyzer
+from .codec import CompactPositions
 from .ranking import HEADING_BOOST, TITLE_BOOST
 from .reports import Report
 
-SCHEMA_VERSION = 2  # bump on any change below: an index of another version is rebuilt
+SCHEMA_VERSION = 3  # bump on any change below: an index of another version is rebuilt
 
 KIND = "kind"
 KEY = "key"
@@ -51,6 +52,12 @@ def para_key(doc_id: str, number: int) -> str:
     return f"{doc_id}/{number}"
 
 
+def _compact(field: wf.TEXT) -> wf.TEXT:
+    """A positional field with its positions stored as arrays (indexer/codec.py)."""
+    field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema(user_words, stop_words) -> wf.Schema:
     words = build_word_analyzer(user_words, stop_words)
     return wf.Schema(**{
@@ -69,8 +76,8 @@ def build_schema(user_words, stop_words) -> wf.Schema:
         TEXT: wf.STORED(),
         START: wf.STORED(),
         END: wf.STORED(),
-        BODY: wf.TEXT(analyzer=words, phrase=True),
-        CHARS: wf.TEXT(analyzer=build_char_analyzer(), phrase=True),
+        BODY: _compact(wf.TEXT(analyzer=words, phrase=True)),
+        CHARS: _compact(wf.TEXT(analyzer=build_char_analyzer(), phrase=True)),
         CHAR: wf.TEXT(analyzer=UnigramTokenizer(), phrase=False),
         PATH: wf.STORED(),
         CONTENT_HASH: wf.STORED(),

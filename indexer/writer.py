@@ -16,6 +16,7 @@ from whoosh import index as whoosh_index
 from . import schema as f
 from . import store
 from .analysis import fingerprint
+from .bulk import open_writer
 from .config import Settings
 from .errors import (
     ConfigError,
@@ -24,8 +25,7 @@ from .errors import (
     SourceNotFoundError,
     UnreadableFileError,
 )
-from .parallel import WRITER_MB, ParallelBuild
-from .pool import use_chunked_pool
+from .parallel import ParallelBuild
 from .reports import Block, Cleaner, Report, parse_report
 from .sources import content_hash, decode, doc_id_for, read_bytes, scan
 from .summary import IndexSummary
@@ -167,7 +167,7 @@ def forget_sources(settings: Settings, paths: Sequence[str | os.PathLike]) -> In
         if not doomed and not forgotten:
             raise SourceNotFoundError(f"not a source of the index, and no document lies under "
                                       f"it: {', '.join(targets)} — see `report-search status`")
-        writer = ix.writer()
+        writer = open_writer(ix)
         for doc_id in doomed:
             writer.delete_by_term(f.DOC_ID, doc_id)
         writer.commit()
@@ -253,8 +253,7 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
     if summary.rebuilt and _parallel(settings, files):
         sink: _Sink | ParallelBuild = ParallelBuild(gen_dir, _processes(settings))
     else:
-        whoosh_writer = ix.writer(limitmb=WRITER_MB)
-        use_chunked_pool(whoosh_writer)
+        whoosh_writer = open_writer(ix)
         sink = _Sink(whoosh_writer)
     try:
         for path in progress(files, len(files)) if progress else files:

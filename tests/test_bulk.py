@@ -1,0 +1,142 @@
+"""indexer.bulk against Whoosh's own writer: a segment written in bulk holds the same terms,
+postings, field lengths and stored fields as one written a posting at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.writing import SegmentWriter
+
+from conftest import SEEDS
+from indexer import schema as f
+from indexer.bulk import BulkWriter
+from indexer.codec import ArrayCodec
+from indexer.config import load_settings
+from indexer.reports import parse_report
+from indexer.sources import decode
+from indexer.writer import cleaner_for
+
+SETTINGS = load_settings(None)
+SCHEMA = f.build_schema(SETTINGS["analysis.user_words"], SETTINGS["analysis.stop_words"])
+
+
+class _Records:
+    """Stands in for a writer to collect the records ``add_report`` makes."""
+
+    def __init__(self):
+        self.docs = []
+
+    def add_document(self, **fields):
+        self.docs.append(fields)
+
+
+def _seed_records() -> list[dict]:
+    records, cleaner = _Records(), cleaner_for(SETTINGS)
+    real = sorted((Path(__file__).parent / "corpus" / "prov2026").glob("*.txt"))[:6]
+    paths = sorted(p for p in SEEDS.rglob("*") if p.suffix in (".txt", ".md")) + real
+    for number, path in enumerate(paths):
+        report = parse_report(decode(path.read_bytes(), str(path)), path.name, cleaner)
+        f.add_report(records, f"d{number}", str(path), "hash", 1, report)
+    return records.docs
+
+
+def _paragraphs(texts) -> list[dict]:
+    return [{f.KIND: f.KIND_PARA, f.KEY: f"k{i}", f.DOC_ID: "d", f.TITLE_WORDS: "标题",
+             f.PARAGRAPH: i, f.TEXT: text, f.BODY: text, f.CHARS: text, f.CHAR: text}
+            for i, text in enumerate(texts)]
+
+
+def _write(folder, writer_class, docs, **kwargs):
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(folder), SCHEMA)
+    writer = writer_class(ix, **kwargs)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit(merge=False)
+    return ix
+
+
+def _contents(ix) -> dict:
+    """Every term's postings (ids, weights, values), every field's lengths, stored fields."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        postings = {}
+        for (fieldname, btext) in reader.all_terms():
+            m = reader.postings(fieldname, btext)
+            rows = []
+            while m.is_active():
+                rows.append((m.id(), m.weight(), m.value()))
+                m.next()
+            postings[(fieldname, btext)] = rows
+        lengths = {name: [reader.doc_field_length(n, name) for n in range(reader.doc_count_all())]
+                   for name in reader.indexed_field_names()}
+        stored = list(reader.all_stored_fields())
+    return {"postings": postings, "lengths": lengths, "stored": stored}
+
+
+def _assert_same(tmp_path, docs):
+    bulk = _contents(_write(tmp_path / "bulk", BulkWriter, docs))
+    plain = _contents(_write(tmp_path / "plain", SegmentWriter, docs, codec=ArrayCodec()))
+    w3 = _contents(_write(tmp_path / "w3", SegmentWriter, docs, codec=W3Codec()))
+    assert bulk["stored"] == plain["stored"] == w3["stored"]
+    assert bulk["lengths"] == plain["lengths"] == w3["lengths"]
+    assert bulk["postings"].keys() == plain["postings"].keys() == w3["postings"].keys()
+    for term, rows in plain["postings"].items():
+        assert bulk["postings"][term] == rows, term
+        assert w3["postings"][term] == rows, term
+
+
+def test_the_seeds_and_a_real_corpus_are_written_alike(tmp_path):
+    docs = _seed_records()
+    assert len(docs) > 400
+    _assert_same(tmp_path, docs)
+
+
+def test_awkward_texts_are_written_alike(tmp_path):
+    long_text = ("乡村振兴" * 9000) + " 尾" + "\t末"  # positions past 65,535 need 4 bytes
+    texts = ["", "镇", " 镇 ", "户户 通\t通\n户", "\u3000全角\u3000空格", "𠀀𠀁 rare 𠀀𠀁",
+             "ＡＢＣ abc 4.65%", "😀😀x", "a", "  ", long_text, "重复重复重复重复"]
+    _assert_same(tmp_path, _paragraphs(texts))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("乡村振兴镇 \t\n\u3000ab1.%𠀀")),
+                        max_size=40), min_size=1, max_size=12))
+def test_random_texts_are_written_alike(tmp_path_factory, texts):
+    _assert_same(tmp_path_factory.mktemp("random"), _paragraphs(texts))
+
+
+def test_documents_beyond_the_fast_path_still_go_through_whoosh(tmp_path):
+    docs = _paragraphs(["乡村振兴", "户户通"])
+    docs[1]["_boost"] = 2.0  # a document boost: Whoosh's own add_document
+    bulk = _contents(_write(tmp_path / "bulk", BulkWriter, docs))
+    plain = _contents(_write(tmp_path / "plain", SegmentWriter, docs, codec=ArrayCodec()))
+    assert bulk == plain
+    assert max(w for rows in bulk["postings"].values() for _, w, _ in rows) >= 2.0
+
+
+@pytest.mark.parametrize("count", [1, 300])
+def test_weights_and_values_survive_every_encoding(count):
+    from indexer.codec import Postings, encode_postings
+
+    rng = np.random.default_rng(count)
+    ids = np.cumsum(rng.integers(1, 70_000, count))
+    for weights in (np.ones(count), np.full(count, 2.5), rng.integers(0, 300, count) * 1.0,
+                    rng.random(count).astype(np.float32).astype(np.float64)):
+        for values in ([b""] * count, [b"ab"] * count,
+                       [int(x).to_bytes(4, "big") for x in rng.integers(0, 1 << 20, count)],
+                       [bytes(rng.integers(0, 256, int(n), np.uint8))
+                        for n in rng.integers(0, 300, count)]):
+            lengths = np.array([len(v) for v in values], np.int64)
+            record = encode_postings(ids, weights, lengths, b"".join(values))
+            decoded = Postings(record)
+            assert decoded.ids.tolist() == ids.tolist()
+            assert decoded.weights.tolist() == weights.tolist()
+            expected = values if any(values) else [None] * count
+            assert decoded.values() == expected
