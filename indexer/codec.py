@@ -24,11 +24,11 @@ from bisect import bisect_left
 
 import numpy as np
 from whoosh.codec import whoosh3
+from whoosh.codec.base import OutOfOrderError
 from whoosh.formats import Positions
 from whoosh.matching import ListMatcher, ReadTooFar
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
-from whoosh.codec.base import OutOfOrderError
 
 MAGIC = b"RSA1"
 _HEADER = struct.Struct("<4sIIBBB")  # magic, count, first id, id / weight / value codes
@@ -344,8 +344,8 @@ class ArrayCodec(whoosh3.W3Codec):
         if terminfo.is_inlined():
             return super().postings_reader(dbfile, terminfo, format_, term, scorer)
         postings = read_postings(dbfile, terminfo)
-        return ArrayMatcher(postings.ids.tolist(), postings.weights.tolist(), postings.values(), format_,
-                            scorer=scorer, term=term, terminfo=terminfo)
+        return ArrayMatcher(postings.ids.tolist(), postings.weights.tolist(), postings.values(),
+                            format_, scorer=scorer, term=term, terminfo=terminfo)
 
 
 class CompactPositions(Positions):

@@ -15,6 +15,7 @@ whoosh-reloaded is pinned to one version; postings of another codec take the mat
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25FScorer, WeightScorer
