@@ -1,4 +1,4 @@
-"""Rebuilds on several cores: each worker process writes one Whoosh segment of the new index.
+"""Rebuilds on several cores: each worker process writes Whoosh segments of the new index.
 
 The parent reads and parses the files (cheap) and queues the parsed reports; the workers do the
 expensive part, analysis and posting lists. At the end the parent writes one table of contents
@@ -24,6 +24,9 @@ from .bulk import BulkWriter, open_writer
 from .errors import IndexWorkerError
 from .schema import add_report
 
+# Records a worker puts in one segment before it starts another: its postings are held in
+# memory as arrays (~25 bytes each, ~360 per paragraph), so this bounds a worker's memory.
+SEGMENT_RECORDS = 100_000
 _PR_SET_PDEATHSIG = 1
 
 
@@ -38,20 +41,23 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _work(parent: int, gen_dir: str, jobs, results) -> None:
+def _work(parent: int, gen_dir: str, segment_records: int, jobs, results) -> None:
     _die_with_parent(parent)
     try:
         ix = whoosh_index.open_dir(gen_dir)
+        segments = []
         writer = BulkWriter(ix, _lk=False)  # the parent holds the lock
         while (job := jobs.get()) is not None:
             add_report(writer, *job)
+            if writer.docnum >= segment_records:
+                segments.append(writer._finalize_segment())
+                writer = BulkWriter(ix, _lk=False)
         if writer._added:
-            segment = writer._finalize_segment()
+            segments.append(writer._finalize_segment())
         else:
-            segment = None
             writer._close_segment()
         # The temporary folder is shared by all workers; the parent's writer removes it.
-        results.put(("ok", segment))
+        results.put(("ok", segments))
     except BaseException:
         results.put(("error", traceback.format_exc()))
 
@@ -65,7 +71,8 @@ class ParallelBuild:
         self.jobs = ctx.Queue(maxsize=4 * processes)  # back-pressure: parsing runs ahead a bit
         self.results = ctx.Queue()
         self.workers = [
-            ctx.Process(target=_work, args=(os.getpid(), self.gen_dir, self.jobs, self.results),
+            ctx.Process(target=_work,
+                        args=(os.getpid(), self.gen_dir, SEGMENT_RECORDS, self.jobs, self.results),
                         daemon=True, name=f"report-search-index-{n}")
             for n in range(processes)
         ]
@@ -99,8 +106,8 @@ class ParallelBuild:
         """Wait for the workers' segments and write the index's table of contents."""
         for _ in self.workers:
             self.jobs.put(None)
-        segments = []
-        while len(segments) < len(self.workers):
+        segments, finished = [], 0
+        while finished < len(self.workers):
             try:
                 status, value = self.results.get(timeout=1)
             except queue.Empty:
@@ -108,14 +115,15 @@ class ParallelBuild:
                 continue
             if status != "ok":
                 raise IndexWorkerError(f"an index worker failed:\n{value}")
-            segments.append(value)
+            segments.extend(value)
+            finished += 1
         for w in self.workers:
             w.join()
         ix = whoosh_index.open_dir(self.gen_dir)
         writer = open_writer(ix)
         try:
             writer._close_segment()  # its own (empty) segment is not used
-            writer._commit_toc([s for s in segments if s is not None])
+            writer._commit_toc(segments)
         finally:
             writer._finish()
 

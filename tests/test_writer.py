@@ -207,6 +207,20 @@ def test_parallel_rebuild_matches_single_process(workspace, tmp_path, monkeypatc
     assert _everything(parallel_settings)[0] != single[0]
 
 
+def test_a_worker_starts_a_new_segment_past_its_record_limit(workspace, tmp_path, monkeypatch):
+    from indexer import parallel
+
+    _, settings = workspace
+    index_reports(settings.replace(index__processes=1), rebuild=True)
+    single = _everything(settings)
+    monkeypatch.setattr(parallel, "SEGMENT_RECORDS", 40)  # read when the workers start
+    small = settings.replace(index__processes=2, index__path=str(tmp_path / "small"),
+                             index__parallel_min_mb=0)
+    index_reports(small, rebuild=True)
+    assert len(list(store.current_dir(tmp_path / "small").glob("*.seg"))) > 2
+    assert _everything(small) == single
+
+
 def test_parallel_worker_death_is_a_clear_error_and_keeps_the_index(workspace, monkeypatch):
     from indexer import parallel
     from indexer.errors import IndexWorkerError
