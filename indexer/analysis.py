@@ -124,21 +124,26 @@ class WordTokenizer(Tokenizer):
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs) -> Iterator[Token]:
-        seg = segmenter(self.user_words)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        text = normalize(value)
-        pos = start_pos
-        for match in TOKEN_RE.finditer(text):
+        for word, pos, start in self.spans(value, mode == "index"):
+            yield self._emit(t, word, start_pos + pos, start_char + start, keeporiginal)
+
+    def spans(self, value: str, index: bool = False) -> Iterator[tuple[str, int, int]]:
+        """(word, position, start offset) of each token; with ``index``, the inner words of a
+        long word too (what ``__call__`` makes Tokens of; indexer/bulk.py reads it directly)."""
+        seg = segmenter(self.user_words)
+        pos = 0
+        for match in TOKEN_RE.finditer(normalize(value)):
             if match.lastgroup != "cjk":
-                yield self._emit(t, match.group(), pos, start_char + match.start(), keeporiginal)
+                yield match.group(), pos, match.start()
                 pos += 1
                 continue
-            base = start_char + match.start()
+            base = match.start()
             for word, start, end in seg.tokenize(match.group()):
-                yield self._emit(t, word, pos, base + start, keeporiginal)
-                if mode == "index" and end - start > 2:
+                yield word, pos, base + start
+                if index and end - start > 2:
                     for sub, offset in _inner_words(seg, word):
-                        yield self._emit(t, sub, pos, base + start + offset, keeporiginal)
+                        yield sub, pos, base + start + offset
                 pos += 1
 
     @staticmethod

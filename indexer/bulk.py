@@ -16,11 +16,12 @@ from __future__ import annotations
 from array import array
 
 import numpy as np
+from whoosh.analysis import StopFilter
 from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from .analysis import CharTokenizer, UnigramTokenizer, normalize
+from .analysis import CharTokenizer, UnigramTokenizer, WordTokenizer, normalize
 from .codec import ArrayCodec, CompactPositions
 
 _SPACE = np.array([chr(c).isspace() for c in range(0x3001)])  # str.isspace; none above U+3000
@@ -49,6 +50,16 @@ class FieldPostings:
         self.value_lengths.append(len(vbytes) if vbytes else 0)
         if vbytes:
             self.values += vbytes
+
+    def add_many(self, docnum: int, items: list[tuple]) -> None:
+        """Add one record's postings: (term bytes, frequency, weight, value) each."""
+        term_ids = self.term_ids
+        self.terms.extend([term_ids.setdefault(item[0], len(term_ids)) for item in items])
+        self.docs.extend([docnum] * len(items))
+        self.weights.extend([item[2] for item in items])
+        values = [item[3] or b"" for item in items]
+        self.value_lengths.extend(map(len, values))
+        self.values += b"".join(values)
 
     def extend(self, terms: list[bytes], codes: np.ndarray, docs: np.ndarray,
                weights: np.ndarray, value_lengths: np.ndarray, values: bytes) -> None:
@@ -293,7 +304,9 @@ class BulkWriter(SegmentWriter):
                 collector = pool.collectors[fieldname] = TextCollector(field)
             length = collector.add(docnum, normalize(value))
             return length if field.scorable else 0
-        if isinstance(value, str) and len(value) <= _CACHE_CHARS:
+        if _word_field(field) and isinstance(value, str):
+            items = _word_postings(field, value)
+        elif isinstance(value, str) and len(value) <= _CACHE_CHARS:
             key = (fieldname, value)
             items = self._analysed.get(key)
             if items is None:
@@ -302,13 +315,35 @@ class BulkWriter(SegmentWriter):
                     self._analysed.clear()
                 self._analysed[key] = items
         else:
-            items = field.index(value)
-        postings = pool.field(fieldname)
-        length = 0
-        for btext, freq, weight, vbytes in items:
-            postings.add(btext, docnum, weight, vbytes)
-            length += freq
-        return length if field.scorable else 0
+            items = list(field.index(value))
+        pool.field(fieldname).add_many(docnum, items)
+        return sum(item[1] for item in items) if field.scorable else 0
+
+
+def _word_field(field) -> bool:
+    """The product's word fields with positions: jieba words minus stop words."""
+    items = getattr(field.analyzer, "items", ())
+    return (len(items) == 2 and type(items[0]) is WordTokenizer
+            and type(items[1]) is StopFilter and not items[1].renumber
+            and type(field.format) is CompactPositions)
+
+
+def _word_postings(field, value: str) -> list[tuple]:
+    """What ``field.index(value)`` gives for a word field, without a Token per word."""
+    tokenizer, stop = field.analyzer.items
+    stops, shortest, longest = stop.stops, stop.min, stop.max
+    positions: dict[str, list[int]] = {}
+    for word, pos, _ in tokenizer.spans(value, index=True):
+        if (len(word) >= shortest and (longest is None or len(word) <= longest)
+                and word not in stops):
+            found = positions.get(word)
+            if found is None:
+                positions[word] = [pos]
+            else:
+                found.append(pos)
+    boost, encode = field.format.field_boost, field.format.encode
+    return [(word.encode("utf-8"), len(p), len(p) * boost, encode(p))
+            for word, p in positions.items()]
 
 
 def open_writer(ix, **kwargs) -> BulkWriter:

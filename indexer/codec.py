@@ -8,7 +8,8 @@ little-endian arrays that numpy reads whole (``read_postings``):
     ids      the gaps between consecutive ids, in the smallest unsigned type that holds them
     weights  nothing (all 1.0), one float (all equal), or an array (uint8/uint16/float32)
     values   nothing (all empty), one value (all equal), 4-byte values as numbers (Whoosh's
-             frequencies), or the values' lengths then their bytes
+             frequencies), the values' lengths then their bytes, or (when each length is the
+             weight times one whole number, as positions are) that number then the bytes
 
 The term table (.trm), the per-document files (.col: stored fields, field lengths, columns) and
 term vectors stay W3's, so everything Whoosh reads besides postings is unchanged, and Whoosh's
@@ -35,7 +36,7 @@ _HEADER = struct.Struct("<4sIIBBB")  # magic, count, first id, id / weight / val
 _UNSIGNED = (np.uint8, np.uint16, np.uint32)  # code n: _UNSIGNED[n - 1]; 0 = none
 
 W_ONES, W_CONSTANT, W_UINT8, W_UINT16, W_FLOAT = range(5)
-V_NONE, V_CONSTANT, V_NUMBERS, V_BYTES = range(4)
+V_NONE, V_CONSTANT, V_NUMBERS, V_BYTES, V_SCALED = range(5)
 
 
 def _unsigned_code(largest: int) -> int:
@@ -63,13 +64,13 @@ def encode_postings(ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
         weight_code = W_FLOAT
         parts.append(weights.astype(np.float32).tobytes())
 
-    value_code, value_bytes = _encode_values(lengths, blob)
+    value_code, value_bytes = _encode_values(lengths, blob, weights)
     parts.append(value_bytes)
     parts[0] = _HEADER.pack(MAGIC, len(ids), int(ids[0]), id_code, weight_code, value_code)
     return b"".join(parts)
 
 
-def _encode_values(lengths: np.ndarray, blob: bytes) -> tuple[int, bytes]:
+def _encode_values(lengths: np.ndarray, blob: bytes, weights: np.ndarray) -> tuple[int, bytes]:
     size = int(lengths[0])
     if (lengths == size).all():
         if size == 0:
@@ -81,6 +82,9 @@ def _encode_values(lengths: np.ndarray, blob: bytes) -> tuple[int, bytes]:
             numbers = np.frombuffer(blob, ">u4")
             code = _unsigned_code(int(numbers.max()))
             return V_NUMBERS, bytes([code]) + numbers.astype(_UNSIGNED[code - 1]).tobytes()
+    scale = lengths[0] / weights[0] if weights[0] > 0 else 0
+    if scale == int(scale) and 0 < scale < 256 and (weights * scale == lengths).all():
+        return V_SCALED, bytes([int(scale)]) + bytes(blob)
     code = _unsigned_code(int(lengths.max()))
     return V_BYTES, bytes([code]) + lengths.astype(_UNSIGNED[code - 1]).tobytes() + bytes(blob)
 
@@ -122,27 +126,29 @@ class Postings:
         if code == V_CONSTANT:
             size = struct.unpack_from("<I", data, at)[0]
             return [bytes(data[at + 4:at + 4 + size])] * count
-        dtype = _UNSIGNED[data[at] - 1]
-        numbers = np.frombuffer(data, dtype, count, at + 1)
         if code == V_NUMBERS:
+            numbers = np.frombuffer(data, _UNSIGNED[data[at] - 1], count, at + 1)
             return [struct.pack(">I", n) for n in numbers.tolist()]
         starts, ends = self._extents()
         raw = bytes(data)
         return [raw[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
     def _extents(self) -> tuple[np.ndarray, np.ndarray]:
-        """Where each posting's value starts and ends in the record (V_BYTES only)."""
+        """Where each posting's value starts and ends in the record (V_BYTES, V_SCALED)."""
         (data, at), count = self._raw, self._count
-        dtype = _UNSIGNED[data[at] - 1]
-        lengths = np.frombuffer(data, dtype, count, at + 1)
-        first = at + 1 + lengths.nbytes
+        if self._value_code == V_SCALED:
+            lengths = (self.weights * data[at]).astype(np.int64)
+            first = at + 1
+        else:
+            lengths = np.frombuffer(data, _UNSIGNED[data[at] - 1], count, at + 1)
+            first = at + 1 + lengths.nbytes
         ends = np.cumsum(lengths, dtype=np.int64) + first
         return ends - lengths, ends
 
     def positions(self, selected: np.ndarray, format_) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the postings at indexes ``selected``, as two flat arrays: which
         of ``selected`` each belongs to, and the position."""
-        if isinstance(format_, CompactPositions) and self._value_code == V_BYTES:
+        if isinstance(format_, CompactPositions) and self._value_code in (V_BYTES, V_SCALED):
             data = np.frombuffer(self._raw[0], np.uint8)
             starts, ends = (e[selected] for e in self._extents())
             probe = np.minimum(starts, len(data) - 2)  # an empty value may end the record
@@ -209,17 +215,77 @@ def write_term(postfile, terminfo, ids, weights, value_lengths, values, field_le
 
     Arrays: ids (int64, ascending), weights (float64), each value's byte length and each
     record's field length (int64); ``values`` is the values' bytes, joined."""
-    record = encode_postings(ids, weights, value_lengths, values)
-    offset = postfile.tell()
-    postfile.write(record)
-    terminfo._weight = float(weights.sum())
+    if len(ids) <= SMALL:  # most terms: numpy's per-call cost would outweigh the work
+        ids, weights, field_lengths = ids.tolist(), weights.tolist(), field_lengths.tolist()
+        record = _encode_small(ids, weights, value_lengths.tolist(), bytes(values))
+        positive = [n for n in field_lengths if n > 0]
+        terminfo._weight, terminfo._maxweight = float(sum(weights)), float(max(weights))
+        terminfo._minlength = min(positive) if positive else None
+        terminfo._maxlength = max(field_lengths)
+    else:
+        record = encode_postings(ids, weights, value_lengths, values)
+        positive = field_lengths[field_lengths > 0]  # W3 leaves lengths of 0 out of the minimum
+        terminfo._weight, terminfo._maxweight = float(weights.sum()), float(weights.max())
+        terminfo._minlength = int(positive.min()) if len(positive) else None
+        terminfo._maxlength = int(field_lengths.max())
     terminfo._df = len(ids)
-    terminfo._maxweight = float(weights.max())
     terminfo._minid, terminfo._maxid = int(ids[0]), int(ids[-1])
-    positive = field_lengths[field_lengths > 0]  # W3 leaves out lengths of 0 from the minimum
-    terminfo._minlength = int(positive.min()) if len(positive) else None
-    terminfo._maxlength = int(field_lengths.max())
-    terminfo.set_extent(offset, len(record))
+    terminfo.set_extent(postfile.tell(), len(record))
+    postfile.write(record)
+
+
+SMALL = 24  # posting lists up to this long are encoded in plain Python
+_ARRAY_TYPES = (None, "B", "H", "I")  # array typecodes of _UNSIGNED
+assert array("I").itemsize == 4
+
+
+def _encode_small(ids: list, weights: list, lengths: list, blob: bytes) -> bytes:
+    """``encode_postings`` for a short list, without numpy: the same record."""
+    gaps = [b - a for a, b in zip(ids, ids[1:], strict=False)]
+    id_code = _unsigned_code(max(gaps)) if gaps else 1
+    parts = [_HEADER.pack(MAGIC, 0, 0, 0, 0, 0), array(_ARRAY_TYPES[id_code], gaps).tobytes()]
+
+    top, bottom = max(weights), min(weights)
+    if top == 1.0 and bottom == 1.0:
+        weight_code = W_ONES
+    elif top == bottom:
+        weight_code = W_CONSTANT
+        parts.append(struct.pack("<d", top))
+    elif top < 65536 and bottom >= 0 and all(w == round(w) for w in weights):
+        weight_code = W_UINT8 if top < 256 else W_UINT16
+        parts.append(array("B" if weight_code == W_UINT8 else "H", map(int, weights)).tobytes())
+    else:
+        weight_code = W_FLOAT
+        parts.append(array("f", weights).tobytes())
+
+    size, count = lengths[0], len(ids)
+    if all(n == size for n in lengths):
+        if size == 0:
+            value_code = V_NONE
+        elif blob == blob[:size] * count:
+            value_code = V_CONSTANT
+            parts.append(struct.pack("<I", size) + blob[:size])
+        elif size == 4:
+            value_code = V_NUMBERS
+            numbers = struct.unpack(f">{count}I", blob)
+            code = _unsigned_code(max(numbers))
+            parts.append(bytes([code]) + array(_ARRAY_TYPES[code], numbers).tobytes())
+        else:
+            value_code = None
+    else:
+        value_code = None
+    if value_code is None:
+        scale = size / weights[0] if weights[0] > 0 else 0
+        if (scale == int(scale) and 0 < scale < 256
+                and all(w * scale == n for w, n in zip(weights, lengths, strict=True))):
+            value_code = V_SCALED
+            parts.append(bytes([int(scale)]) + blob)
+        else:
+            value_code = V_BYTES
+            code = _unsigned_code(max(lengths))
+            parts.append(bytes([code]) + array(_ARRAY_TYPES[code], lengths).tobytes() + blob)
+    parts[0] = _HEADER.pack(MAGIC, count, ids[0], id_code, weight_code, value_code)
+    return b"".join(parts)
 
 
 class ArrayFieldWriter(whoosh3.W3FieldWriter):

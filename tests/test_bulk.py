@@ -121,9 +121,9 @@ def test_documents_beyond_the_fast_path_still_go_through_whoosh(tmp_path):
     assert max(w for rows in bulk["postings"].values() for _, w, _ in rows) >= 2.0
 
 
-@pytest.mark.parametrize("count", [1, 300])
+@pytest.mark.parametrize("count", [1, 5, 24, 300])
 def test_weights_and_values_survive_every_encoding(count):
-    from indexer.codec import Postings, encode_postings
+    from indexer.codec import SMALL, Postings, _encode_small, encode_postings
 
     rng = np.random.default_rng(count)
     ids = np.cumsum(rng.integers(1, 70_000, count))
@@ -135,6 +135,10 @@ def test_weights_and_values_survive_every_encoding(count):
                         for n in rng.integers(0, 300, count)]):
             lengths = np.array([len(v) for v in values], np.int64)
             record = encode_postings(ids, weights, lengths, b"".join(values))
+            if count <= SMALL:  # the plain-Python encoder writes the same record
+                small = _encode_small(ids.tolist(), weights.tolist(), lengths.tolist(),
+                                      b"".join(values))
+                assert small == record
             decoded = Postings(record)
             assert decoded.ids.tolist() == ids.tolist()
             assert decoded.weights.tolist() == weights.tolist()
