@@ -202,6 +202,13 @@ class Evaluator:
         return self._lengths[key]
 
 
+def term_ids(reader, fieldname: str, text: str) -> np.ndarray:
+    """The record numbers holding a term in one segment (deleted ones too), ascending."""
+    if (fieldname, text) not in reader:
+        return np.zeros(0, np.int64)
+    return _postings(reader, fieldname, text, False)[0]
+
+
 def _postings(reader, fieldname: str, text: str, values: bool, within=None):
     """A term's record numbers, weights and (if asked) values in one segment, deleted records
     included; with ``within``, only those that may be in it."""

@@ -19,6 +19,7 @@ from .highlight import find_spans, snippet
 from .matching import Evaluator, Matches
 from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
 from .ranking import RESCORE_WINDOW, rescore
+from .records import Columns, RecordCache
 
 FACETS = ("doc", "year", "section")
 MISSING_CHECKS = 20  # distinct query terms checked for "未找到" (each is one more lookup)
@@ -69,6 +70,7 @@ class IndexReader:
         self._generation = None
         self._searcher = None
         self._synonyms = synonym_map(settings.synonyms())
+        self._cache = RecordCache()  # per segment: outlives index generations
         self.refresh()
 
     def refresh(self) -> bool:
@@ -105,7 +107,7 @@ class IndexReader:
     def _doc_records(self) -> list[dict]:
         """The document records, by path; read once per index generation."""
         if self._records is None:
-            self._records = sorted(self._searcher.documents(**{f.KIND: f.KIND_DOC}),
+            self._records = sorted(self._cache.doc_records(self._searcher.reader()),
                                    key=lambda d: d[f.PATH])
         return self._records
 
@@ -228,30 +230,28 @@ class IndexReader:
             ranked = rescore(ranked, lambda docnum: plan.near_factor(stored(docnum)[f.TEXT]))
         return found.ids, ranked
 
-    def _facet_columns(self) -> tuple:
+    def _facet_columns(self) -> Columns:
         """Per record number, codes of its document and top-level section; per year, the records
-        it tags. Read once per index generation."""
+        it tags. Read once per index generation, from segments read once per process."""
         if self._columns is None:
-            reader = self._searcher.reader()
-            docs, doc_code = _codes(reader.column_reader(f.DOC_ID))
-            sections, section_code = _codes(reader.column_reader(f.SECTION))
-            years = {year.decode(): np.fromiter(reader.postings(f.YEARS, year).all_ids(), np.int64)
-                     for year in reader.lexicon(f.YEARS)}
-            self._columns = docs, doc_code, sections, section_code, years
+            self._columns = self._cache.columns(self._searcher.reader())
         return self._columns
 
     def _facets(self, docnums: np.ndarray, size: int) -> dict[str, list[dict]]:
-        docs, doc_code, sections, section_code, years = self._facet_columns()
-        matched = np.zeros(len(doc_code), bool)
+        columns = self._facet_columns()
+        matched = np.zeros(len(columns.doc_code), bool)
         matched[docnums] = True
         names = self._doc_names()
-        doc_items = _facet(_counted(docs, doc_code[docnums]), size, self.labels())
+        doc_items = _facet(_counted(columns.doc_names, columns.doc_code[docnums]), size,
+                           self.labels())
         for item in doc_items:
             item["file_name"] = names.get(item["value"], {}).get("file_name", "")
         return {
             "doc": doc_items,
-            "year": _facet({y: int(matched[records].sum()) for y, records in years.items()}, size),
-            "section": _facet(_counted(sections, section_code[docnums]), size),
+            "year": _facet({y: int(matched[records].sum())
+                            for y, records in columns.years.items()}, size),
+            "section": _facet(_counted(columns.section_names, columns.section_code[docnums]),
+                              size),
         }
 
     def needles(self, text: str) -> list[str]:
@@ -408,13 +408,6 @@ def _facet(counts: dict, size: int, labels: dict[str, str] | None = None) -> lis
         for value, count in counts.items() if count and value not in ("", None)
     ]
     return sorted(items, key=lambda x: (-x["count"], x["label"]))[:size]
-
-
-def _codes(values) -> tuple[list, np.ndarray]:
-    """The distinct values, and per position the index of its value among them."""
-    names: dict = {}
-    codes = np.fromiter((names.setdefault(v, len(names)) for v in values), np.int64)
-    return list(names), codes
 
 
 def _counted(names: list, codes: np.ndarray) -> dict:

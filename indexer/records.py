@@ -1,0 +1,101 @@
+"""What a search reads about every record, kept per segment: the document records, and per
+record its document and top-level section (the facets), and which records each year tags.
+
+A segment never changes once written (only its deletions do), so each is read once per process
+and reused by every later index generation that still holds it: adding one report to an index
+of 100,000 paragraphs reads its new segment only, not 200,000 column values again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import schema as f
+from .matching import term_ids
+
+
+@dataclass
+class _Segment:
+    docs: list[tuple[int, dict]]  # (record number in the segment, stored fields)
+    doc_names: list[str]
+    doc_code: np.ndarray  # per record: index into doc_names
+    section_names: list[str]
+    section_code: np.ndarray
+    years: dict[str, np.ndarray]  # year -> record numbers in the segment, deleted ones too
+
+
+@dataclass
+class Columns:
+    doc_names: list[str]
+    doc_code: np.ndarray
+    section_names: list[str]
+    section_code: np.ndarray
+    years: dict[str, np.ndarray]
+
+
+class RecordCache:
+    """Per-segment reads, shared by the generations of one index in one process."""
+
+    def __init__(self):
+        self._segments: dict[str, _Segment] = {}
+
+    def _parts(self, reader) -> list[tuple[_Segment, object, int]]:
+        parts, kept = [], {}
+        for segment_reader, offset in reader.leaf_readers():
+            key = segment_reader.segment().segment_id()
+            part = self._segments.get(key) or _read_segment(segment_reader)
+            kept[key] = part
+            parts.append((part, segment_reader, offset))
+        self._segments = kept  # segments merged away are dropped
+        return parts
+
+    def doc_records(self, reader) -> list[dict]:
+        """The stored fields of every live document record."""
+        return [stored for part, segment_reader, _ in self._parts(reader)
+                for number, stored in part.docs if not segment_reader.is_deleted(number)]
+
+    def columns(self, reader) -> Columns:
+        """The facet columns over the whole index (record numbers as the searcher counts)."""
+        parts = self._parts(reader)
+        doc_names, doc_code = _joined([(p.doc_names, p.doc_code) for p, _, _ in parts])
+        section_names, section_code = _joined([(p.section_names, p.section_code)
+                                               for p, _, _ in parts])
+        years: dict[str, list[np.ndarray]] = {}
+        for part, _, offset in parts:
+            for year, ids in part.years.items():
+                years.setdefault(year, []).append(ids + offset)
+        return Columns(doc_names, doc_code, section_names, section_code,
+                       {year: np.concatenate(ids) for year, ids in years.items()})
+
+
+def _read_segment(reader) -> _Segment:
+    docs = [(number, reader.stored_fields(number))
+            for number in term_ids(reader, f.KIND, f.KIND_DOC).tolist()]
+    doc_names, doc_code = _codes(reader, f.DOC_ID)
+    section_names, section_code = _codes(reader, f.SECTION)
+    years = {year.decode(): term_ids(reader, f.YEARS, year.decode())
+             for year in reader.lexicon(f.YEARS)}
+    return _Segment(docs, doc_names, doc_code, section_names, section_code, years)
+
+
+def _codes(reader, fieldname: str) -> tuple[list[str], np.ndarray]:
+    """The distinct values of a column, and per record the index of its value among them."""
+    names: dict = {}
+    count = reader.doc_count_all()
+    if not reader.has_column(fieldname):
+        return [""], np.zeros(count, np.int64)
+    values = reader.column_reader(fieldname)
+    codes = np.fromiter((names.setdefault(v, len(names)) for v in values), np.int64, count)
+    return list(names), codes
+
+
+def _joined(parts: list[tuple[list[str], np.ndarray]]) -> tuple[list[str], np.ndarray]:
+    """Per-segment codes as codes into one list of names."""
+    names: dict[str, int] = {}
+    codes = []
+    for part_names, part_codes in parts:
+        remap = np.array([names.setdefault(n, len(names)) for n in part_names], np.int64)
+        codes.append(remap[part_codes] if len(part_codes) else part_codes)
+    return list(names), np.concatenate(codes) if codes else np.zeros(0, np.int64)
