@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 import numpy as np
@@ -58,7 +58,8 @@ class SearchPage:
     facets: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in FACETS})
 
     def as_json(self) -> dict:
-        return asdict(self)
+        # dataclasses.asdict deep-copies every value: 1.7 ms of a 9 ms search at 100k
+        return {**vars(self), "results": [dict(vars(hit)) for hit in self.results]}
 
 
 class IndexReader:
@@ -83,7 +84,7 @@ class IndexReader:
         self._searcher = ix.searcher()
         self._analyzer = ix.schema[f.BODY].analyzer
         self._generation = gen
-        self._docs = None
+        self._docs = self._labels = None
         self._records = None
         self._source_list = self._source_stamp = None
         self._source_counts = None
@@ -146,8 +147,10 @@ class IndexReader:
     def labels(self) -> dict[str, str]:
         """Per document, a name no other document has: its title, followed by its file name
         where four provincial reports are all titled 政府工作报告."""
-        return {doc_id: f"{d['title']}（{d['file_name']}）" if d["shared"] else d["title"]
-                for doc_id, d in self._doc_names().items()}
+        if self._labels is None:
+            self._labels = {doc_id: f"{d['title']}（{d['file_name']}）" if d["shared"]
+                            else d["title"] for doc_id, d in self._doc_names().items()}
+        return self._labels
 
     def search(self, text: str, page: int = 1, size: int | None = None,
                doc: list[str] | None = None, year: list[str] | None = None,
@@ -242,16 +245,16 @@ class IndexReader:
         matched = np.zeros(len(columns.doc_code), bool)
         matched[docnums] = True
         names = self._doc_names()
-        doc_items = _facet(_counted(columns.doc_names, columns.doc_code[docnums]), size,
-                           self.labels())
+        doc_items = _facet(_counted(columns.doc_names, columns.doc_code[docnums], size + 1),
+                           size, self.labels())
         for item in doc_items:
             item["file_name"] = names.get(item["value"], {}).get("file_name", "")
         return {
             "doc": doc_items,
             "year": _facet({y: int(matched[records].sum())
                             for y, records in columns.years.items()}, size),
-            "section": _facet(_counted(columns.section_names, columns.section_code[docnums]),
-                              size),
+            "section": _facet(_counted(columns.section_names, columns.section_code[docnums],
+                                       size + 1), size),
         }
 
     def needles(self, text: str) -> list[str]:
@@ -410,9 +413,15 @@ def _facet(counts: dict, size: int, labels: dict[str, str] | None = None) -> lis
     return sorted(items, key=lambda x: (-x["count"], x["label"]))[:size]
 
 
-def _counted(names: list, codes: np.ndarray) -> dict:
+def _counted(names: list, codes: np.ndarray, size: int) -> dict:
+    """Matches per value, for the values that can be among the ``size`` with the most (ties
+    with the last included): 2,000 reports need not become 2,000 facet items per search."""
     counts = np.bincount(codes, minlength=len(names))
-    return {names[i]: int(counts[i]) for i in np.flatnonzero(counts).tolist()}
+    found = np.flatnonzero(counts)
+    if len(found) > size > 0:
+        cut = np.partition(counts[found], len(found) - size)[len(found) - size]
+        found = found[counts[found] >= cut]
+    return {names[i]: int(counts[i]) for i in found.tolist()}
 
 
 def shown_path(path: str, sources: list[PurePath]) -> str:
