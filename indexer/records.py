@@ -1,5 +1,6 @@
 """What a search reads about every record, kept per segment: the document records, and per
-record its document and top-level section (the facets), and which records each year tags.
+record its document and top-level section, and which records each year tags; and the facets
+counted from them.
 
 A segment never changes once written (only its deletions do), so each is read once per process
 and reused by every later index generation that still holds it: adding one report to an index
@@ -99,3 +100,38 @@ def _joined(parts: list[tuple[list[str], np.ndarray]]) -> tuple[list[str], np.nd
         remap = np.array([names.setdefault(n, len(names)) for n in part_names], np.int64)
         codes.append(remap[part_codes] if len(part_codes) else part_codes)
     return list(names), np.concatenate(codes) if codes else np.zeros(0, np.int64)
+
+
+def facets(columns: Columns, records: np.ndarray, size: int,
+           labels: dict[str, str]) -> dict[str, list[dict]]:
+    """The ``size`` documents, years and top-level sections holding most of ``records``."""
+    matched = np.zeros(len(columns.doc_code), bool)
+    matched[records] = True
+    # size + 1: the empty section ("no heading yet") is counted but never listed
+    return {
+        "doc": _facet(_counted(columns.doc_names, columns.doc_code[records], size + 1), size,
+                      labels),
+        "year": _facet({y: int(matched[ids].sum()) for y, ids in columns.years.items()}, size),
+        "section": _facet(_counted(columns.section_names, columns.section_code[records],
+                                   size + 1), size),
+    }
+
+
+def _facet(counts: dict, size: int, labels: dict[str, str] | None = None) -> list[dict]:
+    """The ``size`` values with the most matches, then by label."""
+    items = [
+        {"value": value, "label": (labels or {}).get(value, value), "count": count}
+        for value, count in counts.items() if count and value not in ("", None)
+    ]
+    return sorted(items, key=lambda x: (-x["count"], x["label"]))[:size]
+
+
+def _counted(names: list, codes: np.ndarray, size: int) -> dict:
+    """Matches per value, for the values that can be among the ``size`` with the most (ties
+    with the last included): 2,000 reports need not become 2,000 facet items per search."""
+    counts = np.bincount(codes, minlength=len(names))
+    found = np.flatnonzero(counts)
+    if len(found) > size > 0:
+        cut = np.partition(counts[found], len(found) - size)[len(found) - size]
+        found = found[counts[found] >= cut]
+    return {names[i]: int(counts[i]) for i in found.tolist()}

@@ -19,7 +19,7 @@ from .highlight import find_spans, snippet
 from .matching import Evaluator, Matches
 from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
 from .ranking import RESCORE_WINDOW, rescore
-from .records import Columns, RecordCache
+from .records import Columns, RecordCache, facets
 
 FACETS = ("doc", "year", "section")
 MISSING_CHECKS = 20  # distinct query terms checked for "未找到" (each is one more lookup)
@@ -241,21 +241,11 @@ class IndexReader:
         return self._columns
 
     def _facets(self, docnums: np.ndarray, size: int) -> dict[str, list[dict]]:
-        columns = self._facet_columns()
-        matched = np.zeros(len(columns.doc_code), bool)
-        matched[docnums] = True
+        found = facets(self._facet_columns(), docnums, size, self.labels())
         names = self._doc_names()
-        doc_items = _facet(_counted(columns.doc_names, columns.doc_code[docnums], size + 1),
-                           size, self.labels())
-        for item in doc_items:
+        for item in found["doc"]:
             item["file_name"] = names.get(item["value"], {}).get("file_name", "")
-        return {
-            "doc": doc_items,
-            "year": _facet({y: int(matched[records].sum())
-                            for y, records in columns.years.items()}, size),
-            "section": _facet(_counted(columns.section_names, columns.section_code[docnums],
-                                       size + 1), size),
-        }
+        return found
 
     def needles(self, text: str) -> list[str]:
         """What a query highlights (normalised, whitespace-free), for marking a whole document."""
@@ -402,26 +392,6 @@ class IndexReader:
             "created_at": meta.get("created_at"),
             "updated_at": meta.get("updated_at"),
         }
-
-
-def _facet(counts: dict, size: int, labels: dict[str, str] | None = None) -> list[dict]:
-    """The ``size`` values with the most matches, then by label."""
-    items = [
-        {"value": value, "label": (labels or {}).get(value, value), "count": count}
-        for value, count in counts.items() if count and value not in ("", None)
-    ]
-    return sorted(items, key=lambda x: (-x["count"], x["label"]))[:size]
-
-
-def _counted(names: list, codes: np.ndarray, size: int) -> dict:
-    """Matches per value, for the values that can be among the ``size`` with the most (ties
-    with the last included): 2,000 reports need not become 2,000 facet items per search."""
-    counts = np.bincount(codes, minlength=len(names))
-    found = np.flatnonzero(counts)
-    if len(found) > size > 0:
-        cut = np.partition(counts[found], len(found) - size)[len(found) - size]
-        found = found[counts[found] >= cut]
-    return {names[i]: int(counts[i]) for i in found.tolist()}
 
 
 def shown_path(path: str, sources: list[PurePath]) -> str:
