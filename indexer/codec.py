@@ -19,11 +19,14 @@ posting's positions as uint16 (uint32 past 65,534) instead of a pickled list.
 
 from __future__ import annotations
 
+import pickle
 import struct
+import zlib
 from array import array
 from bisect import bisect_left
 
 import numpy as np
+from whoosh import columns
 from whoosh.codec import whoosh3
 from whoosh.codec.base import OutOfOrderError
 from whoosh.filedb import structfile
@@ -396,8 +399,89 @@ class ArrayMatcher(ListMatcher):
                               self._terminfo)
 
 
+STORED_COLUMN = columns.VarBytesColumn()
+DICTIONARY_EXT = ".zdc"
+DICTIONARY_RECORDS = 256  # stored records sampled for a segment's compression dictionary
+DICTIONARY_BYTES = 32 * 1024  # zlib's largest window
+
+
+class CompactPerDocWriter(whoosh3.W3PerDocWriter):
+    """W3's per-document writer with smaller stored fields.
+
+    W3 pickles each record's stored fields as a dict and zlib-compresses it alone: the field
+    names are repeated in every record and a paragraph is too short for zlib to find much.
+    Here a record is pickled as (names, values) and compressed against a dictionary made from
+    the segment's first records (zlib's preset dictionary), kept in the segment beside it.
+    """
+
+    def __init__(self, codec, storage, segment):
+        super().__init__(codec, storage, segment)
+        self._colwriters.pop("_stored")  # W3's pickled-dict column, replaced below
+        self._pending: list[tuple[int, bytes]] = []
+        self._dictionary: bytes | None = None
+
+    def finish_doc(self):
+        stored = self._storedfields
+        if stored:
+            raw = pickle.dumps((tuple(stored), tuple(stored.values())), 4)
+            if self._dictionary is None:
+                self._pending.append((self._docnum, raw))
+                if len(self._pending) >= DICTIONARY_RECORDS:
+                    self._write_pending()
+            else:
+                self._add_stored(self._docnum, raw)
+            stored.clear()
+        self._indoc = False
+
+    def _write_pending(self) -> None:
+        self._dictionary = b"".join(raw for _, raw in self._pending)[-DICTIONARY_BYTES:]
+        for docnum, raw in self._pending:
+            self._add_stored(docnum, raw)
+        self._pending = []
+
+    def _add_stored(self, docnum: int, raw: bytes) -> None:
+        if "_stored" not in self._colwriters:
+            self._create_column("_stored", STORED_COLUMN)
+        packer = zlib.compressobj(6, zdict=self._dictionary)
+        self._colwriters["_stored"].add(docnum, packer.compress(raw) + packer.flush())
+
+    def close(self):
+        if self._indoc is not None and self._indoc:
+            self.finish_doc()
+        if self._pending or self._dictionary is None:
+            self._write_pending()
+        with self._create_file(DICTIONARY_EXT) as f:
+            f.write(self._dictionary)
+        super().close()
+
+
+class CompactPerDocReader(whoosh3.W3PerDocReader):
+    """Reads what ``CompactPerDocWriter`` writes."""
+
+    _dictionary = None
+
+    def stored_fields(self, docnum):
+        column = self._cached_reader("_stored", STORED_COLUMN)
+        packed = column[docnum] if column is not None else b""
+        if not packed:
+            return {}
+        if self._dictionary is None:
+            with self._segment.open_file(self._storage, DICTIONARY_EXT) as f:
+                self._dictionary = f.read()
+        names, values = pickle.loads(zlib.decompressobj(zdict=self._dictionary)
+                                     .decompress(packed))
+        return dict(zip(names, values, strict=True))
+
+
 class ArrayCodec(whoosh3.W3Codec):
-    """W3Codec with posting lists as arrays (term vectors stay in W3's blocks)."""
+    """W3Codec with posting lists as arrays (term vectors stay in W3's blocks) and compact
+    stored fields."""
+
+    def per_document_writer(self, storage, segment):
+        return CompactPerDocWriter(self, storage, segment)
+
+    def per_document_reader(self, storage, segment):
+        return CompactPerDocReader(storage, segment)
 
     def field_writer(self, storage, segment):
         return ArrayFieldWriter(self, storage, segment)

@@ -15,7 +15,7 @@ from .codec import CompactPositions
 from .ranking import HEADING_BOOST, TITLE_BOOST
 from .reports import Report
 
-SCHEMA_VERSION = 3  # bump on any change below: an index of another version is rebuilt
+SCHEMA_VERSION = 4  # bump on any change below: an index of another version is rebuilt
 
 KIND = "kind"
 KEY = "key"
