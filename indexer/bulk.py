@@ -287,7 +287,18 @@ class BulkWriter(SegmentWriter):
         self.pool.cleanup()  # Whoosh's pool: never used
         self.pool = ArrayPool()
         self._analysed: dict[tuple[str, object], list] = {}
+        self._check_plain()
+
+    def _check_plain(self) -> None:
         self._plain = not any(f.vector or f.separate_spelling() for _, f in self.schema.items())
+
+    def add_field(self, fieldname, fieldspec, **kwargs):
+        super().add_field(fieldname, fieldspec, **kwargs)
+        self._check_plain()
+
+    def remove_field(self, fieldname, **kwargs):
+        super().remove_field(fieldname, **kwargs)
+        self._check_plain()
 
     def add_document(self, **fields):
         # Whoosh's add_document, without what this schema never uses (boosts, vectors,

@@ -31,7 +31,7 @@ from whoosh.codec import whoosh3
 from whoosh.codec.base import OutOfOrderError
 from whoosh.filedb import structfile
 from whoosh.formats import Positions
-from whoosh.matching import ListMatcher, ReadTooFar
+from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
@@ -378,9 +378,8 @@ def _lengths_of(lengths, fieldname):
     """An array of ``fieldname``'s lengths by record, or a function giving one."""
     if lengths is None:
         return np.zeros(0, np.int64)
-    found = field_lengths(lengths, fieldname, lengths.doc_count_all())
-    if found is not None:
-        return found
+    if isinstance(lengths, whoosh3.W3PerDocReader):
+        return field_lengths(lengths, fieldname, lengths.doc_count_all())
     return lambda docnum: lengths.doc_field_length(docnum, fieldname)
 
 
@@ -392,6 +391,14 @@ class ArrayMatcher(ListMatcher):
             raise ReadTooFar
         if id > self._ids[self._i]:
             self._i = bisect_left(self._ids, id, self._i)
+
+    def replace(self, minquality=0):
+        # ListMatcher's asks the scorer for block quality even when it has none
+        if not self.is_active():
+            return NullMatcher()
+        if minquality and self.supports_block_quality() and self.max_quality() < minquality:
+            return NullMatcher()
+        return self
 
     def copy(self):
         return self.__class__(self._ids, self._weights, self._values, self._format,
@@ -416,7 +423,10 @@ class CompactPerDocWriter(whoosh3.W3PerDocWriter):
 
     def __init__(self, codec, storage, segment):
         super().__init__(codec, storage, segment)
-        self._colwriters.pop("_stored")  # W3's pickled-dict column, replaced below
+        # W3's pickled-dict column, replaced below (its stream too: an empty one left in the
+        # segment would read as a broken column)
+        self._colwriters.pop("_stored")
+        self._cols._streams.pop("_stored")
         self._pending: list[tuple[int, bytes]] = []
         self._dictionary: bytes | None = None
 

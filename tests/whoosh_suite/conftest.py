@@ -2,16 +2,21 @@
 
 Every index these tests create gets ``indexer.codec.ArrayCodec``: Whoosh asks
 ``whoosh.codec.default_codec()`` for the codec of each new segment
-(``SegmentWriter.__init__`` imports it from ``whoosh.codec`` at call time), and
-test_codecs.py / test_postings.py import the name at module import. The patch is
-therefore made here, at import, before pytest imports any test module of this folder,
-and in every already-imported ``whoosh.*`` module holding the name too.
+(``SegmentWriter.__init__`` imports it from ``whoosh.codec`` at call time), and some test
+modules here import the name at their import (``from whoosh.codec import default_codec``).
+A package-scoped autouse fixture replaces it in ``whoosh.codec``, in any ``whoosh.*``
+module holding the name, and in this folder's test modules, for as long as this folder's
+tests run, and puts Whoosh's back afterwards: the project's other tests, collected in the
+same session, keep Whoosh's default. (Patching at import would have changed it for the whole
+session: all the test modules are imported before the first test runs.)
 
-test_codec_is_ours.py checks that indexes written by these tests really are ArrayCodec.
+No index is built at import by these modules (test_sorting.py's one was made a test), and
+MpWriter's sub-writers are forked while the fixture is active, so they inherit it.
+test_codec_is_ours.py checks that indexes written here really are ArrayCodec.
 
-``WHOOSH_SUITE_CODEC=w3`` leaves Whoosh's W3Codec as the default: only to tell whether
-a failure also happens with the stock codec. In that mode test_codec_is_ours.py fails
-on purpose, and the strict xfails of the indexer bugs XPASS (fail).
+``WHOOSH_SUITE_CODEC=w3`` leaves Whoosh's W3Codec as the default: only to tell whether a
+failure also happens with the stock codec. In that mode test_codec_is_ours.py fails on
+purpose.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import whoosh.codec
 from indexer.codec import ArrayCodec
 
 STOCK = os.environ.get("WHOOSH_SUITE_CODEC", "").lower() == "w3"
-_whoosh_default_codec = whoosh.codec.default_codec
+WHOOSH_DEFAULT_CODEC = whoosh.codec.default_codec
 
 
 def array_default_codec(*args, **kwargs):
@@ -33,23 +38,24 @@ def array_default_codec(*args, **kwargs):
     return ArrayCodec(*args, **kwargs)
 
 
-def _install() -> None:
+def _holders():
+    """The loaded modules whose ``default_codec`` is Whoosh's: whoosh's own and this
+    folder's."""
     for name, module in list(sys.modules.items()):
-        if (name == "whoosh" or name.startswith("whoosh.")) and (
-            getattr(module, "default_codec", None) is _whoosh_default_codec
+        if (name == "whoosh" or name.startswith(("whoosh.", f"{__package__}."))) and (
+            getattr(module, "default_codec", None) is WHOOSH_DEFAULT_CODEC
         ):
-            module.default_codec = array_default_codec
+            yield module
 
 
-if not STOCK:
-    _install()
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _default_codec_is_array_codec():
-    """Fails every test at once if something restored Whoosh's default codec."""
-    if not STOCK:
-        _install()  # whoosh modules imported since this file was
-        assert whoosh.codec.default_codec is array_default_codec
+@pytest.fixture(autouse=True, scope="package")
+def array_codec_is_default():
+    if STOCK:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        for module in _holders():
+            patch.setattr(module, "default_codec", array_default_codec)
         assert type(whoosh.codec.default_codec()) is ArrayCodec
-    yield
+        yield
+    assert whoosh.codec.default_codec is WHOOSH_DEFAULT_CODEC

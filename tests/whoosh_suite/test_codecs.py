@@ -142,11 +142,6 @@ def test_stored_fields():
         pdr.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="indexer bug: ArrayFieldWriter.add_postings needs lengths.doc_count_all(); "
-    "Whoosh's FieldWriter contract only guarantees doc_field_length() (FakeLengths)",
-)
 def test_termindex():
     terms = [
         ("a", "alfa"),

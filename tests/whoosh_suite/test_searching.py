@@ -1820,12 +1820,6 @@ def test_limit_scores():
             assert limited_score == unlimited_score
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="indexer bug: ArrayMatcher inherits ListMatcher.replace(), which calls "
-    "scorer.block_quality() without checking supports_block_quality(): "
-    "NotImplementedError from FunctionScorer once a collector has a minimum score",
-)
 def test_function_weighting():
     def pos_score_fn(searcher, fieldname, text, matcher):
         spans = matcher.spans()
