@@ -22,7 +22,8 @@ from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from .analysis import CharTokenizer, UnigramTokenizer, WordTokenizer, normalize
-from .codec import ArrayCodec, CompactPositions
+from .codec import ArrayCodec
+from .postings import CompactPositions
 
 _SPACE = np.array([chr(c).isspace() for c in range(0x3001)])  # str.isspace; none above U+3000
 # Short values analysed once per writer: a report's title and a section's headings are the

@@ -20,7 +20,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25FScorer, WeightScorer
 
-from .codec import ArrayCodec, field_lengths, positions_of, read_postings
+from .codec import ArrayCodec, field_lengths, read_postings
+from .postings import positions_of
 
 
 @dataclass

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from whoosh import fields as wf
 
 from .analysis import UnigramTokenizer, build_char_analyzer, build_word_analyzer
-from .codec import CompactPositions
+from .postings import CompactPositions
 from .ranking import HEADING_BOOST, TITLE_BOOST
 from .reports import Report
 

@@ -123,7 +123,7 @@ def test_documents_beyond_the_fast_path_still_go_through_whoosh(tmp_path):
 
 @pytest.mark.parametrize("count", [1, 5, 24, 300])
 def test_weights_and_values_survive_every_encoding(count):
-    from indexer.codec import SMALL, Postings, _encode_small, encode_postings
+    from indexer.postings import SMALL, Postings, encode_postings, encode_small
 
     rng = np.random.default_rng(count)
     ids = np.cumsum(rng.integers(1, 70_000, count))
@@ -136,7 +136,7 @@ def test_weights_and_values_survive_every_encoding(count):
             lengths = np.array([len(v) for v in values], np.int64)
             record = encode_postings(ids, weights, lengths, b"".join(values))
             if count <= SMALL:  # the plain-Python encoder writes the same record
-                small = _encode_small(ids.tolist(), weights.tolist(), lengths.tolist(),
+                small = encode_small(ids.tolist(), weights.tolist(), lengths.tolist(),
                                       b"".join(values))
                 assert small == record
             decoded = Postings(record)
