@@ -24,6 +24,8 @@ from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
 from .postings import SMALL, Postings, encode_postings, encode_small
+from .terms import EXT as TERMS_EXT
+from .terms import TermTableReader, TermTableWriter
 
 
 def read_postings(postfile, terminfo) -> Postings:
@@ -98,6 +100,26 @@ class ArrayFieldWriter(whoosh3.W3FieldWriter):
     read once, as an array.
     """
 
+    def __init__(self, codec, storage, segment):
+        # W3FieldWriter's, with this codec's term table in place of W3's hash table
+        self._codec, self._storage, self._segment = codec, storage, segment
+        self._fieldname = self._fieldid = self._btext = self._fieldobj = self._format = None
+        self._terms = TermTableWriter(self._create_file(TERMS_EXT))
+        self._fieldmap: dict[str, int] = {}
+        self._postfile = self._create_file(whoosh3.W3Codec.POSTS_EXT)
+        self._postwriter = None
+        self._infield = False
+        self.is_closed = False
+
+    def finish_term(self):
+        terminfo = self._postwriter.finish_postings()
+        self._terms.add(pack_ushort(self._fieldid) + self._btext, terminfo)
+
+    def close(self):
+        self._terms.close(self._fieldmap)
+        self._postfile.close()
+        self.is_closed = True
+
     def add_postings(self, schema, lengths, items):
         if hasattr(items, "by_field"):  # bulk.SortedPostings: already arrays, term by term
             for fieldname, terms in items.by_field():
@@ -153,7 +175,7 @@ class ArrayFieldWriter(whoosh3.W3FieldWriter):
         """One term of the current field, from arrays (see ``write_term``)."""
         terminfo = whoosh3.W3TermInfo()
         write_term(self._postfile, terminfo, ids, weights, value_lengths, values, lengths)
-        self._tindex.add(pack_ushort(self._fieldid) + btext, terminfo.to_bytes())
+        self._terms.add(pack_ushort(self._fieldid) + btext, terminfo)
 
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
@@ -287,6 +309,10 @@ class ArrayCodec(whoosh3.W3Codec):
 
     def per_document_writer(self, storage, segment):
         return CompactPerDocWriter(self, storage, segment)
+
+    def terms_reader(self, storage, segment):
+        return TermTableReader(self, segment.open_file(storage, TERMS_EXT),
+                               segment.open_file(storage, self.POSTS_EXT))
 
     def per_document_reader(self, storage, segment):
         return CompactPerDocReader(storage, segment)

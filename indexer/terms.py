@@ -1,0 +1,255 @@
+"""The term table of the index's codec: a segment's terms, sorted, with their statistics and
+where their postings are, as arrays read through the memory map.
+
+W3 keeps terms in an on-disk hash table (a key, a pickled-struct value and hash slots: ~84 bytes
+a term, most of a 10k-paragraph index's terms being two-character pairs). Here a term costs its
+key, its end offset and 34 bytes of statistics. A lookup is a numpy ``searchsorted`` on the
+keys' first 8 bytes, then a bisect among the few keys sharing them.
+
+    "RST1", term count, field map (pickled), key bytes, key ends (uint32), statistics
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+from bisect import bisect_left
+
+import numpy as np
+from whoosh.codec import base
+from whoosh.codec.whoosh3 import W3TermInfo
+from whoosh.reading import TermNotFound
+from whoosh.system import pack_ushort, unpack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+MAGIC = b"RST1"
+EXT = ".tix"
+_HEAD = struct.Struct("<4sIIQ")  # magic, terms, field map bytes, key bytes
+STATS = np.dtype([("df", "<u4"), ("weight", "<f4"), ("maxweight", "<f4"), ("minlength", "u1"),
+                  ("maxlength", "u1"), ("minid", "<u4"), ("maxid", "<u4"), ("offset", "<u8"),
+                  ("length", "<u4")])
+NO_ID = 0xFFFFFFFF
+
+
+class TermTableWriter:
+    """Collects (key, terminfo) in key order; ``close`` writes the table."""
+
+    def __init__(self, dbfile):
+        self._dbfile = dbfile
+        self._keys: list[bytes] = []
+        self._stats: list[tuple] = []
+
+    def add(self, key: bytes, terminfo: W3TermInfo) -> None:
+        offset, length = terminfo.extent()
+        self._keys.append(key)
+        self._stats.append((
+            terminfo._df, terminfo._weight, terminfo._maxweight,
+            0 if terminfo._minlength is None else length_to_byte(terminfo._minlength),
+            length_to_byte(terminfo._maxlength),
+            NO_ID if terminfo._minid is None else terminfo._minid,
+            NO_ID if terminfo._maxid is None else terminfo._maxid, offset, length))
+
+    def close(self, fieldmap: dict[str, int]) -> None:
+        keys, stats = self._keys, np.array(self._stats, STATS) if self._stats else None
+        if any(a >= b for a, b in zip(keys, keys[1:], strict=False)):  # fields out of order
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            keys = [keys[i] for i in order]
+            stats = stats[order]
+        blob = b"".join(keys)
+        if len(blob) >= 1 << 32:
+            raise ValueError("term table too large for one segment")
+        fields = pickle.dumps(fieldmap, 4)
+        f = self._dbfile
+        f.write(_HEAD.pack(MAGIC, len(keys), len(fields), len(blob)))
+        f.write(fields)
+        f.write(blob)
+        f.write(np.cumsum([len(k) for k in keys], dtype=np.int64).astype("<u4").tobytes())
+        if stats is not None:
+            f.write(stats.tobytes())
+        f.close()
+
+
+class TermTableReader(base.TermsReader):
+    """Whoosh's TermsReader over a table ``TermTableWriter`` wrote."""
+
+    def __init__(self, codec, dbfile, postfile):
+        self._codec, self._dbfile, self._postfile = codec, dbfile, postfile
+        buf = dbfile._buf if hasattr(dbfile, "_buf") else dbfile.read()  # the map, not a copy
+        magic, count, fields_size, blob_size = _HEAD.unpack_from(buf, 0)
+        if magic != MAGIC:
+            raise ValueError("not a term table")
+        at = _HEAD.size
+        self._fieldmap = pickle.loads(bytes(buf[at:at + fields_size]))
+        self._fieldunmap = {number: name for name, number in self._fieldmap.items()}
+        at += fields_size
+        self._blob = np.frombuffer(buf, np.uint8, blob_size, at)
+        at += blob_size
+        self._ends = np.frombuffer(buf, "<u4", count, at).astype(np.int64)
+        self._stats = np.frombuffer(buf, STATS, count, at + 4 * count)
+        self._count = count
+        self._prefixes = _prefixes(self._blob, self._ends)
+
+    # keys
+
+    def _key(self, i: int) -> bytes:
+        start = int(self._ends[i - 1]) if i else 0
+        return self._blob[start:int(self._ends[i])].tobytes()
+
+    def _closest(self, key: bytes) -> int:
+        """The position of the first key >= ``key``."""
+        prefix = _prefix(key)
+        lo = int(np.searchsorted(self._prefixes, prefix, "left"))
+        hi = int(np.searchsorted(self._prefixes, prefix, "right"))
+        if hi - lo <= 1:
+            return lo if lo == hi or self._key(lo) >= key else hi
+        return bisect_left(_Keys(self), key, lo, hi)
+
+    def _find(self, fieldname: str, tbytes: bytes) -> int:
+        """The position of a term, or -1."""
+        number = self._fieldmap.get(fieldname)
+        if number is None:
+            return -1
+        key = pack_ushort(number) + tbytes
+        i = self._closest(key)
+        return i if i < self._count and self._key(i) == key else -1
+
+    def _decode(self, i: int) -> tuple[str, bytes]:
+        key = self._key(i)
+        return self._fieldunmap[unpack_ushort(key[:2])[0]], key[2:]
+
+    def _terminfo(self, i: int) -> W3TermInfo:
+        s = self._stats[i]
+        info = W3TermInfo()
+        info._df, info._weight, info._maxweight = int(s["df"]), float(s["weight"]), float(
+            s["maxweight"])
+        info._minlength = byte_to_length(int(s["minlength"]))
+        info._maxlength = byte_to_length(int(s["maxlength"]))
+        minid, maxid = int(s["minid"]), int(s["maxid"])
+        info._minid = None if minid == NO_ID else minid
+        info._maxid = None if maxid == NO_ID else maxid
+        info.set_extent(int(s["offset"]), int(s["length"]))
+        return info
+
+    # Whoosh's TermsReader
+
+    def __contains__(self, term) -> bool:
+        return self._find(*term) >= 0
+
+    def indexed_field_names(self):
+        return self._fieldmap.keys()
+
+    def cursor(self, fieldname, fieldobj):
+        return TableCursor(self, fieldname, fieldobj)
+
+    def terms(self):
+        return (self._decode(i) for i in range(self._count))
+
+    def terms_from(self, fieldname, prefix):
+        return (self._decode(i) for i in range(self._start(fieldname, prefix), self._count))
+
+    def items(self):
+        return ((self._decode(i), self._terminfo(i)) for i in range(self._count))
+
+    def items_from(self, fieldname, prefix):
+        return ((self._decode(i), self._terminfo(i))
+                for i in range(self._start(fieldname, prefix), self._count))
+
+    def _start(self, fieldname: str, prefix: bytes) -> int:
+        number = self._fieldmap.get(fieldname, 65535)
+        return self._closest(pack_ushort(number) + prefix)
+
+    def term_info(self, fieldname, tbytes):
+        i = self._find(fieldname, tbytes)
+        if i < 0:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        return self._terminfo(i)
+
+    def frequency(self, fieldname, tbytes):
+        i = self._find(fieldname, tbytes)
+        if i < 0:
+            raise KeyError((fieldname, tbytes))
+        return float(self._stats[i]["weight"])
+
+    def doc_frequency(self, fieldname, tbytes):
+        i = self._find(fieldname, tbytes)
+        if i < 0:
+            raise KeyError((fieldname, tbytes))
+        return int(self._stats[i]["df"])
+
+    def matcher(self, fieldname, tbytes, format_, scorer=None):
+        return self._codec.postings_reader(self._postfile, self.term_info(fieldname, tbytes),
+                                           format_, term=(fieldname, tbytes), scorer=scorer)
+
+    def close(self):
+        self._blob = self._ends = self._stats = self._prefixes = None  # let the map go
+        self._dbfile.close()
+        self._postfile.close()
+
+
+class TableCursor(base.FieldCursor):
+    """The terms of one field, in order (Whoosh's FieldCursor)."""
+
+    def __init__(self, table: TermTableReader, fieldname: str, fieldobj):
+        self._table, self._fieldname, self._fieldobj = table, fieldname, fieldobj
+        self._start = table._start(fieldname, b"")
+        self._pos = self._start
+        self._text = None
+        self._index = None
+        self.next()
+
+    def first(self):
+        self._pos = self._start
+        return self.next()
+
+    def find(self, term):
+        if not isinstance(term, bytes):
+            term = self._fieldobj.to_bytes(term)
+        self._pos = self._table._start(self._fieldname, term)
+        return self.next()
+
+    def next(self):
+        table = self._table
+        if self._pos is not None and self._pos < table._count:
+            fieldname, text = table._decode(self._pos)
+            if fieldname == self._fieldname:
+                self._index, self._pos = self._pos, self._pos + 1
+                self._text = self._fieldobj.from_bytes(text)
+                return self._text
+        self._text = self._pos = self._index = None
+        return None
+
+    def text(self):
+        return self._text
+
+    def term_info(self):
+        return None if self._index is None else self._table._terminfo(self._index)
+
+    def is_valid(self):
+        return self._index is not None
+
+
+class _Keys:
+    """The table's keys as a sequence, for bisect."""
+
+    def __init__(self, table: TermTableReader):
+        self._table = table
+
+    def __getitem__(self, i: int) -> bytes:
+        return self._table._key(i)
+
+    def __len__(self) -> int:
+        return self._table._count
+
+
+def _prefix(key: bytes) -> int:
+    return int.from_bytes(key[:8].ljust(8, b"\0"), "big")
+
+
+def _prefixes(blob: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Each key's first 8 bytes (zero-padded) as a big-endian number: ascending, as the keys."""
+    starts = np.concatenate(([0], ends[:-1])) if len(ends) else ends
+    at = starts[:, None] + np.arange(8)
+    inside = at < ends[:, None]
+    padded = np.where(inside, blob[np.minimum(at, max(len(blob) - 1, 0))] if len(blob) else 0, 0)
+    return (padded.astype(np.uint64) << np.arange(56, -1, -8, dtype=np.uint64)).sum(
+        axis=1, dtype=np.uint64)
