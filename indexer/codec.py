@@ -33,7 +33,7 @@ def read_postings(postfile, terminfo) -> Postings:
     offset, length = terminfo.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it as struct.unpack's tuple
         length = length[0]
-    return Postings(postfile.get(offset, length))
+    return Postings(postfile.get(offset, length), terminfo.doc_frequency(), terminfo.min_id())
 
 
 class ArrayPostingsWriter:

@@ -1,7 +1,8 @@
 """The posting-list record of the index's codec: one term's postings as little-endian arrays that
 numpy reads whole.
 
-    header   count, first id, and one code each for the ids, weights and values below
+    header   one code each for the ids, weights and values below (the count and the first id
+             are in the term table)
     ids      the gaps between consecutive ids, in the smallest unsigned type that holds them
     weights  nothing (all 1.0), one float (all equal), or an array (uint8/uint16/float32)
     values   nothing (all empty), one value (all equal), 4-byte values as numbers (Whoosh's
@@ -20,8 +21,9 @@ from array import array
 import numpy as np
 from whoosh.formats import Positions
 
-MAGIC = b"RSA1"
-_HEADER = struct.Struct("<4sIIBBB")  # magic, count, first id, id / weight / value codes
+# The count and the first id are the term's document frequency and minimum id, which the term
+# table holds: a record starts with its three codes.
+_HEADER = struct.Struct("<BBB")  # id / weight / value codes
 _UNSIGNED = (np.uint8, np.uint16, np.uint32)  # code n: _UNSIGNED[n - 1]; 0 = none
 
 W_ONES, W_CONSTANT, W_UINT8, W_UINT16, W_FLOAT = range(5)
@@ -55,7 +57,7 @@ def encode_postings(ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
 
     value_code, value_bytes = _encode_values(lengths, blob, weights)
     parts.append(value_bytes)
-    parts[0] = _HEADER.pack(MAGIC, len(ids), int(ids[0]), id_code, weight_code, value_code)
+    parts[0] = _HEADER.pack(id_code, weight_code, value_code)
     return b"".join(parts)
 
 
@@ -83,8 +85,8 @@ class Postings:
 
     __slots__ = ("ids", "weights", "_raw", "_value_code", "_count")
 
-    def __init__(self, data: bytes | memoryview):
-        _, count, first, id_code, weight_code, value_code = _HEADER.unpack_from(data)
+    def __init__(self, data: bytes | memoryview, count: int, first: int):
+        id_code, weight_code, value_code = _HEADER.unpack_from(data)
         at = _HEADER.size
         dtype = _UNSIGNED[id_code - 1]
         gaps = np.frombuffer(data, dtype, count - 1, at)
@@ -167,7 +169,7 @@ def encode_small(ids: list, weights: list, lengths: list, blob: bytes) -> bytes:
     """``encode_postings`` for a short list, without numpy: the same record."""
     gaps = [b - a for a, b in zip(ids, ids[1:], strict=False)]
     id_code = _unsigned_code(max(gaps)) if gaps else 1
-    parts = [_HEADER.pack(MAGIC, 0, 0, 0, 0, 0), array(_ARRAY_TYPES[id_code], gaps).tobytes()]
+    parts = [b"", array(_ARRAY_TYPES[id_code], gaps).tobytes()]
 
     top, bottom = max(weights), min(weights)
     if top == 1.0 and bottom == 1.0:
@@ -208,7 +210,7 @@ def encode_small(ids: list, weights: list, lengths: list, blob: bytes) -> bytes:
             value_code = V_BYTES
             code = _unsigned_code(max(lengths))
             parts.append(bytes([code]) + array(_ARRAY_TYPES[code], lengths).tobytes() + blob)
-    parts[0] = _HEADER.pack(MAGIC, count, ids[0], id_code, weight_code, value_code)
+    parts[0] = _HEADER.pack(id_code, weight_code, value_code)
     return b"".join(parts)
 
 class CompactPositions(Positions):

@@ -139,7 +139,7 @@ def test_weights_and_values_survive_every_encoding(count):
                 small = encode_small(ids.tolist(), weights.tolist(), lengths.tolist(),
                                       b"".join(values))
                 assert small == record
-            decoded = Postings(record)
+            decoded = Postings(record, count, int(ids[0]))
             assert decoded.ids.tolist() == ids.tolist()
             assert decoded.weights.tolist() == weights.tolist()
             expected = values if any(values) else [None] * count
