@@ -59,3 +59,12 @@ def array_codec_is_default():
         assert type(whoosh.codec.default_codec()) is ArrayCodec
         yield
     assert whoosh.codec.default_codec is WHOOSH_DEFAULT_CODEC
+
+
+@pytest.fixture(autouse=True)
+def seeded_random():
+    """Whoosh's tests draw from ``random`` unseeded; test_buffered_threads, for one, fails when
+    25 draws miss one of its 4 names (about 1 run in 300). Seeded, a failure can be replayed."""
+    import random
+
+    random.seed(20261126)

@@ -41,7 +41,10 @@ import pytest
 import whoosh.index
 
 from indexer.bulk import open_writer
-from whoosh_suite.conftest import array_codec_is_default  # noqa: F401 (autouse fixture)
+from whoosh_suite.conftest import (  # noqa: F401 (autouse fixtures)
+    array_codec_is_default,
+    seeded_random,
+)
 
 WHOOSH_FILEINDEX_WRITER = whoosh.index.FileIndex.writer
 
