@@ -116,6 +116,32 @@ def test_index_schema_version_change_rebuilds(workspace):
     assert counts(settings) == (5, 125)
 
 
+def test_segments_of_whooshs_own_codec_are_still_searched(workspace):
+    """An index written before this codec (Whoosh's W3) answers until the rebuild its schema
+    version triggers: the matcher path reads any codec."""
+    from whoosh import index as whoosh_index
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.writing import SegmentWriter
+
+    folder, settings = workspace
+    index_reports(settings)
+    before = (hits(settings, '"户户通"'), hits(settings, "乡村振兴 产业"), counts(settings))
+    gen_dir = store.current_dir(settings["index.path"])
+    writer = SegmentWriter(whoosh_index.open_dir(str(gen_dir)), codec=W3Codec())
+    writer.commit(optimize=True)  # every segment rewritten by W3
+    segments = whoosh_index.open_dir(str(gen_dir)).reader().leaf_readers()
+    assert {type(r.segment().codec()).__name__ for r, _ in segments} == {"W3Codec"}
+    assert (hits(settings, '"户户通"'), hits(settings, "乡村振兴 产业"), counts(settings)) == before
+    meta = json.loads((gen_dir / "meta.json").read_text())
+    meta["schema_version"] = 2
+    (gen_dir / "meta.json").write_text(json.dumps(meta))
+    assert index_reports(settings).rebuilt
+    segments = whoosh_index.open_dir(str(store.current_dir(settings["index.path"]))).reader()
+    assert {type(r.segment().codec()).__name__ for r, _ in segments.leaf_readers()} == {
+        "ArrayCodec"}
+    assert (hits(settings, '"户户通"'), hits(settings, "乡村振兴 产业"), counts(settings)) == before
+
+
 def test_index_settings_change_rebuilds(workspace):
     folder, settings = workspace
     index_reports(settings)
