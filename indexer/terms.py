@@ -97,9 +97,9 @@ class TermTableReader(base.TermsReader):
 
     def _closest(self, key: bytes) -> int:
         """The position of the first key >= ``key``."""
-        prefix = _prefix(key)
-        lo = int(np.searchsorted(self._prefixes, prefix, "left"))
-        hi = int(np.searchsorted(self._prefixes, prefix, "right"))
+        prefix = np.uint64(_prefix(key))  # a Python int would make numpy convert the array
+        lo = int(self._prefixes.searchsorted(prefix, "left"))
+        hi = int(self._prefixes.searchsorted(prefix, "right"))
         if hi - lo <= 1:
             return lo if lo == hi or self._key(lo) >= key else hi
         return bisect_left(_Keys(self), key, lo, hi)
