@@ -231,10 +231,7 @@ class ArrayPool:
 
     def add(self, item) -> None:
         fieldname, btext, docnum, weight, vbytes = item
-        postings = self.fields.get(fieldname)
-        if postings is None:
-            postings = self.fields[fieldname] = FieldPostings()
-        postings.add(btext, docnum, weight, vbytes)
+        self.field(fieldname).add(btext, docnum, weight, vbytes)
 
     def field(self, fieldname: str) -> FieldPostings:
         postings = self.fields.get(fieldname)

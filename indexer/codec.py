@@ -126,11 +126,8 @@ class ArrayFieldWriter(whoosh3.W3FieldWriter):
                 self.start_field(fieldname, schema[fieldname])
                 field_lengths = _lengths_of(lengths, fieldname)
                 for btext, ids, weights, value_lengths, values in terms:
-                    if isinstance(field_lengths, np.ndarray):
-                        found = field_lengths[ids] if len(field_lengths) else 0 * ids
-                    else:
-                        found = np.array([field_lengths(i) for i in ids.tolist()], np.int64)
-                    self.write_term(btext, ids, weights, value_lengths, values, found)
+                    self.write_term(btext, ids, weights, value_lengths, values,
+                                    _lengths_at(field_lengths, ids))
                 self.finish_field()
             return
         last_field = last_text = None
@@ -163,10 +160,7 @@ class ArrayFieldWriter(whoosh3.W3FieldWriter):
 
     def _write(self, btext, ids, weights, values, field_lengths) -> None:
         ids = np.array(ids, np.int64)
-        if isinstance(field_lengths, np.ndarray):
-            lengths = field_lengths[ids] if len(field_lengths) else np.zeros(len(ids), np.int64)
-        else:
-            lengths = np.array([field_lengths(docnum) for docnum in ids.tolist()], np.int64)
+        lengths = _lengths_at(field_lengths, ids)
         self.write_term(btext, ids, np.array(weights, np.float64),
                         np.fromiter(map(len, values), np.int64, len(values)), b"".join(values),
                         lengths)
@@ -192,6 +186,13 @@ def field_lengths(perdoc, fieldname: str, doccount: int) -> np.ndarray | None:
         raw = column._dbfile.get(column._basepos, column._count)
         coded[:len(raw)] = np.frombuffer(raw, np.uint8)[:doccount]
     return _BYTE_TO_LENGTH[coded]
+
+
+def _lengths_at(field_lengths, ids: np.ndarray) -> np.ndarray:
+    """The lengths of records ``ids`` from what ``_lengths_of`` gave."""
+    if isinstance(field_lengths, np.ndarray):
+        return field_lengths[ids] if len(field_lengths) else np.zeros(len(ids), np.int64)
+    return np.array([field_lengths(docnum) for docnum in ids.tolist()], np.int64)
 
 
 def _lengths_of(lengths, fieldname):
