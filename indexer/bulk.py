@@ -354,11 +354,11 @@ class BulkWriter(SegmentWriter):
 
 
 def _word_field(field) -> bool:
-    """The product's word fields with positions: jieba words minus stop words."""
+    """The product's word fields: jieba words minus stop words, counted or with positions."""
     items = getattr(field.analyzer, "items", ())
     return (len(items) == 2 and type(items[0]) is WordTokenizer
             and type(items[1]) is StopFilter and not items[1].renumber
-            and type(field.format) is CompactPositions)
+            and type(field.format) in (Frequency, CompactPositions))
 
 
 def _word_postings(field, value: str) -> list[tuple]:
@@ -374,7 +374,11 @@ def _word_postings(field, value: str) -> list[tuple]:
                 positions[word] = [pos]
             else:
                 found.append(pos)
-    boost, encode = field.format.field_boost, field.format.encode
+    boost = field.format.field_boost
+    if type(field.format) is Frequency:
+        return [(word.encode("utf-8"), len(p), len(p) * boost, pack_uint(len(p)))
+                for word, p in positions.items()]
+    encode = field.format.encode
     return [(word.encode("utf-8"), len(p), len(p) * boost, encode(p))
             for word, p in positions.items()]
 

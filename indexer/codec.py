@@ -23,7 +23,7 @@ from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
-from .postings import SMALL, Postings, encode_postings, encode_small
+from .postings import SMALL, CompactPositions, Postings, encode_postings, encode_small
 from .terms import EXT as TERMS_EXT
 from .terms import TermTableReader, TermTableWriter
 
@@ -47,6 +47,7 @@ class ArrayPostingsWriter:
         if self._terminfo is not None:
             raise RuntimeError("start_postings called inside a term")
         self._terminfo = terminfo
+        self._positions = isinstance(format_, CompactPositions)
         self._ids, self._weights, self._values, self._lengths = [], [], [], []
 
     def add_posting(self, id_, weight, vbytes, length=None):
@@ -64,24 +65,26 @@ class ArrayPostingsWriter:
         write_term(self._postfile, terminfo, np.array(self._ids, np.int64),
                    np.array(self._weights, np.float64),
                    np.fromiter(map(len, values), np.int64, len(values)), b"".join(values),
-                   np.array(self._lengths, np.int64))
+                   np.array(self._lengths, np.int64), self._positions)
         return terminfo
 
 
-def write_term(postfile, terminfo, ids, weights, value_lengths, values, field_lengths) -> None:
+def write_term(postfile, terminfo, ids, weights, value_lengths, values, field_lengths,
+               positions: bool = False) -> None:
     """Write one term's postings and fill in its W3 terminfo (statistics and extent).
 
     Arrays: ids (int64, ascending), weights (float64), each value's byte length and each
-    record's field length (int64); ``values`` is the values' bytes, joined."""
+    record's field length (int64); ``values`` is the values' bytes, joined; ``positions``:
+    they are ``CompactPositions``'."""
     if len(ids) <= SMALL:  # most terms: numpy's per-call cost would outweigh the work
         ids, weights, field_lengths = ids.tolist(), weights.tolist(), field_lengths.tolist()
-        record = encode_small(ids, weights, value_lengths.tolist(), bytes(values))
+        record = encode_small(ids, weights, value_lengths.tolist(), bytes(values), positions)
         positive = [n for n in field_lengths if n > 0]
         terminfo._weight, terminfo._maxweight = float(sum(weights)), float(max(weights))
         terminfo._minlength = min(positive) if positive else None
         terminfo._maxlength = max(field_lengths)
     else:
-        record = encode_postings(ids, weights, value_lengths, values)
+        record = encode_postings(ids, weights, value_lengths, values, positions)
         positive = field_lengths[field_lengths > 0]  # W3 leaves lengths of 0 out of the minimum
         terminfo._weight, terminfo._maxweight = float(weights.sum()), float(weights.max())
         terminfo._minlength = int(positive.min()) if len(positive) else None
@@ -168,7 +171,8 @@ class ArrayFieldWriter(whoosh3.W3FieldWriter):
     def write_term(self, btext: bytes, ids, weights, value_lengths, values, lengths) -> None:
         """One term of the current field, from arrays (see ``write_term``)."""
         terminfo = whoosh3.W3TermInfo()
-        write_term(self._postfile, terminfo, ids, weights, value_lengths, values, lengths)
+        write_term(self._postfile, terminfo, ids, weights, value_lengths, values, lengths,
+                   isinstance(self._format, CompactPositions))
         self._terms.add(pack_ushort(self._fieldid) + btext, terminfo)
 
 

@@ -1,16 +1,18 @@
-"""The posting-list record of the index's codec: one term's postings as little-endian arrays that
+"""The posting-list record of the index's codec: one term's postings as bit-packed arrays that
 numpy reads whole.
 
-    header   one code each for the ids, weights and values below (the count and the first id
-             are in the term table)
-    ids      the gaps between consecutive ids, in the smallest unsigned type that holds them
-    weights  nothing (all 1.0), one float (all equal), or an array (uint8/uint16/float32)
-    values   nothing (all empty), one value (all equal), 4-byte values as numbers (Whoosh's
-             frequencies), the values' lengths then their bytes, or (when each length is the
-             weight times one whole number, as positions are) that number then the bytes
+    header   the ids' bit width, the weights' code, the values' code (the count and the first
+             id are in the term table)
+    ids      the gaps between consecutive ids
+    weights  nothing (all 1.0), one float (all equal), whole numbers above the smallest, or
+             float32
+    values   nothing (all empty); one value (all equal); 4-byte numbers (Whoosh's frequencies),
+             or nothing when they equal the weights; positions (``CompactPositions``, as many
+             per posting as its weight); the values' lengths then their bytes, or (when each
+             length is the weight times one whole number) that number then the bytes
 
-``CompactPositions`` is the value format of positional fields: a posting's positions as uint16
-(uint32 past 65,534) instead of Whoosh's pickled list, so a phrase gathers them with numpy.
+Whole numbers are bit-packed at the width of the largest (``pack``): a posting list's gaps,
+weights and positions need 9-12 bits where whole bytes took 16.
 """
 
 from __future__ import annotations
@@ -21,47 +23,94 @@ from array import array
 import numpy as np
 from whoosh.formats import Positions
 
-# The count and the first id are the term's document frequency and minimum id, which the term
-# table holds: a record starts with its three codes.
-_HEADER = struct.Struct("<BBB")  # id / weight / value codes
-_UNSIGNED = (np.uint8, np.uint16, np.uint32)  # code n: _UNSIGNED[n - 1]; 0 = none
+_HEADER = struct.Struct("<BBB")  # id bits / weight code / value code
+_BASE = struct.Struct("<BI")  # bits, smallest: packed whole-number weights
+_NATIVE = {8: np.uint8, 16: np.uint16, 32: np.uint32}  # widths read without unpacking
 
-W_ONES, W_CONSTANT, W_UINT8, W_UINT16, W_FLOAT = range(5)
-V_NONE, V_CONSTANT, V_NUMBERS, V_BYTES, V_SCALED = range(5)
-
-
-def _unsigned_code(largest: int) -> int:
-    return 1 if largest < 1 << 8 else 2 if largest < 1 << 16 else 3
+W_ONES, W_CONSTANT, W_PACKED, W_FLOAT = range(4)
+V_NONE, V_CONSTANT, V_NUMBERS, V_WEIGHTS, V_POSITIONS, V_BYTES, V_SCALED = range(7)
 
 
-def encode_postings(ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
-                    blob: bytes) -> bytes:
+def pack(values: np.ndarray) -> tuple[int, bytes]:
+    """Non-negative whole numbers at the width of the largest, little-endian bit order:
+    (bits, bytes). Zero bits for all zeros."""
+    if not len(values):
+        return 0, b""
+    bits = int(values.max()).bit_length()
+    if not bits:
+        return 0, b""
+    if bits in _NATIVE:
+        return bits, values.astype(_NATIVE[bits]).tobytes()
+    assert bits < 32, bits
+    rows = np.unpackbits(values.astype("<u4").view(np.uint8).reshape(-1, 4), axis=1,
+                         bitorder="little")
+    return bits, np.packbits(rows[:, :bits], bitorder="little").tobytes()
+
+
+def pack_list(values: list[int]) -> tuple[int, bytes]:
+    """``pack`` for a short list of Python ints: the same bytes."""
+    bits = max(values).bit_length() if values else 0
+    if not bits:
+        return 0, b""
+    whole, shift = 0, 0
+    for value in values:
+        whole |= value << shift
+        shift += bits
+    return bits, whole.to_bytes((shift + 7) // 8, "little")
+
+
+def unpack(data, at: int, count: int, bits: int, index: np.ndarray | None = None) -> np.ndarray:
+    """The ``count`` numbers ``pack`` wrote at ``data[at:]`` (or those at ``index``), int64."""
+    n = count if index is None else len(index)
+    if not bits:
+        return np.zeros(n, np.int64)
+    if bits in _NATIVE:
+        numbers = np.frombuffer(data, _NATIVE[bits], count, at)
+        return (numbers if index is None else numbers[index]).astype(np.int64)
+    size = (count * bits + 7) // 8
+    padded = np.zeros(size + 8, np.uint8)  # every number read as the 8 bytes from its first
+    padded[:size] = np.frombuffer(data, np.uint8, size, at)
+    first = (np.arange(count, dtype=np.int64) if index is None else index) * bits
+    windows = np.lib.stride_tricks.as_strided(padded, (size + 1, 8), (1, 1))
+    words = windows[first >> 3].view("<u8")[:, 0]
+    mask = np.uint64((1 << bits) - 1)
+    return ((words >> (first & 7).astype(np.uint64)) & mask).astype(np.int64)
+
+
+def packed_size(count: int, bits: int) -> int:
+    return (count * bits + 7) // 8
+
+
+def encode_postings(ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray, blob: bytes,
+                    positions: bool = False) -> bytes:
     """One posting list as one record: ascending int64 ids, float64 weights, and the values
-    as their byte lengths and their bytes joined."""
-    gaps = np.diff(ids)
-    id_code = _unsigned_code(int(gaps.max())) if len(gaps) else 1
-    parts = [b"", gaps.astype(_UNSIGNED[id_code - 1]).tobytes()]
+    as their byte lengths and their bytes joined; ``positions``: the values are
+    ``CompactPositions``'."""
+    id_bits, id_bytes = pack(np.diff(ids))
+    parts = [b"", id_bytes]
 
-    top = weights.max()
-    if top == 1.0 and weights.min() == 1.0:
+    top, bottom = weights.max(), weights.min()
+    if top == 1.0 and bottom == 1.0:
         weight_code = W_ONES
-    elif top == weights.min():
+    elif top == bottom:
         weight_code = W_CONSTANT
         parts.append(struct.pack("<d", top))
-    elif top < 65536 and weights.min() >= 0 and (weights == np.round(weights)).all():
-        weight_code = W_UINT8 if top < 256 else W_UINT16
-        parts.append(weights.astype(np.uint8 if weight_code == W_UINT8 else np.uint16).tobytes())
+    elif bottom >= 0 and top < 1 << 32 and (weights == np.round(weights)).all():
+        weight_code = W_PACKED
+        bits, packed = pack(weights.astype(np.int64) - int(bottom))
+        parts += [_BASE.pack(bits, int(bottom)), packed]
     else:
         weight_code = W_FLOAT
         parts.append(weights.astype(np.float32).tobytes())
 
-    value_code, value_bytes = _encode_values(lengths, blob, weights)
+    value_code, value_bytes = _encode_values(lengths, blob, weights, weight_code, positions)
     parts.append(value_bytes)
-    parts[0] = _HEADER.pack(id_code, weight_code, value_code)
+    parts[0] = _HEADER.pack(id_bits, weight_code, value_code)
     return b"".join(parts)
 
 
-def _encode_values(lengths: np.ndarray, blob: bytes, weights: np.ndarray) -> tuple[int, bytes]:
+def _encode_values(lengths: np.ndarray, blob: bytes, weights: np.ndarray, weight_code: int,
+                   positions: bool) -> tuple[int, bytes]:
     size = int(lengths[0])
     if (lengths == size).all():
         if size == 0:
@@ -70,87 +119,162 @@ def _encode_values(lengths: np.ndarray, blob: bytes, weights: np.ndarray) -> tup
         if (rows == rows[0]).all():
             return V_CONSTANT, struct.pack("<I", size) + bytes(blob[:size])
         if size == 4:  # Whoosh's Frequency format: one big-endian uint32
-            numbers = np.frombuffer(blob, ">u4")
-            code = _unsigned_code(int(numbers.max()))
-            return V_NUMBERS, bytes([code]) + numbers.astype(_UNSIGNED[code - 1]).tobytes()
+            numbers = np.frombuffer(blob, ">u4").astype(np.int64)
+            if weight_code != W_FLOAT and (numbers == weights).all():
+                return V_WEIGHTS, b""
+            bits, packed = pack(numbers)
+            return V_NUMBERS, bytes([bits]) + packed
+    if positions and weight_code != W_FLOAT and (weights == np.round(weights)).all() and (
+            lengths == 2 * weights).all():
+        bits, packed = pack(np.frombuffer(blob, "<u2"))  # 2 bytes each: no wide marker
+        return V_POSITIONS, bytes([bits]) + packed
     scale = lengths[0] / weights[0] if weights[0] > 0 else 0
     if scale == int(scale) and 0 < scale < 256 and (weights * scale == lengths).all():
         return V_SCALED, bytes([int(scale)]) + bytes(blob)
-    code = _unsigned_code(int(lengths.max()))
-    return V_BYTES, bytes([code]) + lengths.astype(_UNSIGNED[code - 1]).tobytes() + bytes(blob)
+    bits, packed = pack(lengths)
+    return V_BYTES, bytes([bits]) + packed + bytes(blob)
+
+
+SMALL = 24  # posting lists up to this long are encoded in plain Python
+
+
+def encode_small(ids: list, weights: list, lengths: list, blob: bytes,
+                 positions: bool = False) -> bytes:
+    """``encode_postings`` for a short list, without numpy: the same record."""
+    id_bits, id_bytes = pack_list([b - a for a, b in zip(ids, ids[1:], strict=False)])
+    parts = [b"", id_bytes]
+
+    top, bottom = max(weights), min(weights)
+    if top == 1.0 and bottom == 1.0:
+        weight_code = W_ONES
+    elif top == bottom:
+        weight_code = W_CONSTANT
+        parts.append(struct.pack("<d", top))
+    elif bottom >= 0 and top < 1 << 32 and all(w == round(w) for w in weights):
+        weight_code = W_PACKED
+        bits, packed = pack_list([int(w) - int(bottom) for w in weights])
+        parts += [_BASE.pack(bits, int(bottom)), packed]
+    else:
+        weight_code = W_FLOAT
+        parts.append(array("f", weights).tobytes())
+
+    size, count = lengths[0], len(ids)
+    value_code = None
+    if all(n == size for n in lengths):
+        if size == 0:
+            value_code = V_NONE
+        elif blob == blob[:size] * count:
+            value_code = V_CONSTANT
+            parts.append(struct.pack("<I", size) + blob[:size])
+        elif size == 4:
+            numbers = list(struct.unpack(f">{count}I", blob))
+            if weight_code != W_FLOAT and all(n == w for n, w in zip(numbers, weights,
+                                                                    strict=True)):
+                value_code = V_WEIGHTS
+            else:
+                value_code = V_NUMBERS
+                bits, packed = pack_list(numbers)
+                parts.append(bytes([bits]) + packed)
+    if value_code is None and positions and weight_code != W_FLOAT and all(
+            w == round(w) and n == 2 * w for n, w in zip(lengths, weights, strict=True)):
+        value_code = V_POSITIONS
+        bits, packed = pack_list(array("H", blob).tolist())
+        parts.append(bytes([bits]) + packed)
+    if value_code is None:
+        scale = size / weights[0] if weights[0] > 0 else 0
+        if (scale == int(scale) and 0 < scale < 256
+                and all(w * scale == n for w, n in zip(weights, lengths, strict=True))):
+            value_code = V_SCALED
+            parts.append(bytes([int(scale)]) + blob)
+        else:
+            value_code = V_BYTES
+            bits, packed = pack_list(lengths)
+            parts.append(bytes([bits]) + packed + blob)
+    parts[0] = _HEADER.pack(id_bits, weight_code, value_code)
+    return b"".join(parts)
 
 
 class Postings:
     """A decoded posting list: ids (int64), weights (float64), and values on demand."""
 
-    __slots__ = ("ids", "weights", "_raw", "_value_code", "_count")
+    __slots__ = ("ids", "weights", "_data", "_at", "_value_code", "_count")
 
     def __init__(self, data: bytes | memoryview, count: int, first: int):
-        id_code, weight_code, value_code = _HEADER.unpack_from(data)
+        id_bits, weight_code, value_code = _HEADER.unpack_from(data)
         at = _HEADER.size
-        dtype = _UNSIGNED[id_code - 1]
-        gaps = np.frombuffer(data, dtype, count - 1, at)
-        at += gaps.nbytes
-        ids = np.empty(count, np.int64)
-        ids[0] = first
-        np.cumsum(gaps, out=ids[1:])
-        ids[1:] += first
-        self.ids = ids
+        ids = unpack(data, at, count - 1, id_bits)
+        at += packed_size(count - 1, id_bits)
+        np.cumsum(ids, out=ids)
+        self.ids = np.concatenate(([first], ids + first)) if count > 1 else np.array([first])
         if weight_code == W_ONES:
             self.weights = np.ones(count)
         elif weight_code == W_CONSTANT:
             self.weights = np.full(count, struct.unpack_from("<d", data, at)[0])
             at += 8
+        elif weight_code == W_PACKED:
+            bits, base = _BASE.unpack_from(data, at)
+            at += _BASE.size
+            self.weights = (unpack(data, at, count, bits) + base).astype(np.float64)
+            at += packed_size(count, bits)
         else:
-            dtype = {W_UINT8: np.uint8, W_UINT16: np.uint16, W_FLOAT: np.float32}[weight_code]
-            raw = np.frombuffer(data, dtype, count, at)
-            at += raw.nbytes
-            self.weights = raw.astype(np.float64)
-        self._raw, self._value_code, self._count = (data, at), value_code, count
+            self.weights = np.frombuffer(data, np.float32, count, at).astype(np.float64)
+            at += 4 * count
+        self._data, self._at, self._value_code, self._count = data, at, value_code, count
 
     def values(self) -> list:
         """Each posting's value as bytes (None for a format without values, as W3 gives)."""
-        (data, at), count = self._raw, self._count
-        code = self._value_code
+        data, at, count, code = self._data, self._at, self._count, self._value_code
         if code == V_NONE:
             return [None] * count
         if code == V_CONSTANT:
             size = struct.unpack_from("<I", data, at)[0]
             return [bytes(data[at + 4:at + 4 + size])] * count
-        if code == V_NUMBERS:
-            numbers = np.frombuffer(data, _UNSIGNED[data[at] - 1], count, at + 1)
+        if code in (V_NUMBERS, V_WEIGHTS):
+            numbers = (self.weights.astype(np.int64) if code == V_WEIGHTS
+                       else unpack(data, at + 1, count, data[at]))
             return [struct.pack(">I", n) for n in numbers.tolist()]
+        if code == V_POSITIONS:
+            raw = self._all_positions().astype("<u2").tobytes()
+        else:
+            raw = bytes(data)
         starts, ends = self._extents()
-        raw = bytes(data)
         return [raw[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
 
+    def _counts(self) -> np.ndarray:
+        return self.weights.astype(np.int64)  # V_POSITIONS: a posting's weight is its count
+
+    def _all_positions(self) -> np.ndarray:
+        data, at = self._data, self._at
+        return unpack(data, at + 1, int(self._counts().sum()), data[at])
+
     def _extents(self) -> tuple[np.ndarray, np.ndarray]:
-        """Where each posting's value starts and ends in the record (V_BYTES, V_SCALED)."""
-        (data, at), count = self._raw, self._count
-        if self._value_code == V_SCALED:
+        """Where each posting's value starts and ends: in the record (V_BYTES, V_SCALED), or
+        in the uint16 bytes of ``_all_positions`` (V_POSITIONS)."""
+        data, at, count = self._data, self._at, self._count
+        if self._value_code == V_POSITIONS:
+            lengths, first = 2 * self._counts(), 0
+        elif self._value_code == V_SCALED:
             lengths = (self.weights * data[at]).astype(np.int64)
             first = at + 1
         else:
-            lengths = np.frombuffer(data, _UNSIGNED[data[at] - 1], count, at + 1)
-            first = at + 1 + lengths.nbytes
+            lengths = unpack(data, at + 1, count, data[at])
+            first = at + 1 + packed_size(count, data[at])
         ends = np.cumsum(lengths, dtype=np.int64) + first
         return ends - lengths, ends
 
     def positions(self, selected: np.ndarray, format_) -> tuple[np.ndarray, np.ndarray]:
         """The positions of the postings at indexes ``selected``, as two flat arrays: which
         of ``selected`` each belongs to, and the position."""
-        if isinstance(format_, CompactPositions) and self._value_code in (V_BYTES, V_SCALED):
-            data = np.frombuffer(self._raw[0], np.uint8)
-            starts, ends = (e[selected] for e in self._extents())
-            probe = np.minimum(starts, len(data) - 2)  # an empty value may end the record
-            wide = (ends - starts >= 2) & (data[probe] == 0xFF) & (data[probe + 1] == 0xFF)
-            if not wide.any():  # all uint16: gather the two bytes of every position at once
-                counts = (ends - starts) // 2
-                owner = np.repeat(np.arange(len(selected)), counts)
-                offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-                at = np.repeat(starts, counts) + 2 * offsets
-                return owner, data[at].astype(np.int64) | (data[at + 1].astype(np.int64) << 8)
-        return positions_of(self.values(), selected, format_)
+        if self._value_code != V_POSITIONS:
+            return positions_of(self.values(), selected, format_)
+        counts = self._counts()
+        starts = np.cumsum(counts) - counts
+        wanted = counts[selected]
+        owner = np.repeat(np.arange(len(selected)), wanted)
+        offsets = np.arange(len(owner)) - np.repeat(np.cumsum(wanted) - wanted, wanted)
+        data, at = self._data, self._at
+        index = np.repeat(starts[selected], wanted) + offsets
+        return owner, unpack(data, at + 1, int(counts.sum()), data[at], index)
 
 
 def positions_of(values: list, selected: np.ndarray, format_) -> tuple[np.ndarray, np.ndarray]:
@@ -160,63 +284,11 @@ def positions_of(values: list, selected: np.ndarray, format_) -> tuple[np.ndarra
     flat = np.fromiter((p for one in decoded for p in one), np.int64, len(owner))
     return owner, flat
 
-SMALL = 24  # posting lists up to this long are encoded in plain Python
-_ARRAY_TYPES = (None, "B", "H", "I")  # array typecodes of _UNSIGNED
-assert array("I").itemsize == 4
-
-
-def encode_small(ids: list, weights: list, lengths: list, blob: bytes) -> bytes:
-    """``encode_postings`` for a short list, without numpy: the same record."""
-    gaps = [b - a for a, b in zip(ids, ids[1:], strict=False)]
-    id_code = _unsigned_code(max(gaps)) if gaps else 1
-    parts = [b"", array(_ARRAY_TYPES[id_code], gaps).tobytes()]
-
-    top, bottom = max(weights), min(weights)
-    if top == 1.0 and bottom == 1.0:
-        weight_code = W_ONES
-    elif top == bottom:
-        weight_code = W_CONSTANT
-        parts.append(struct.pack("<d", top))
-    elif top < 65536 and bottom >= 0 and all(w == round(w) for w in weights):
-        weight_code = W_UINT8 if top < 256 else W_UINT16
-        parts.append(array("B" if weight_code == W_UINT8 else "H", map(int, weights)).tobytes())
-    else:
-        weight_code = W_FLOAT
-        parts.append(array("f", weights).tobytes())
-
-    size, count = lengths[0], len(ids)
-    if all(n == size for n in lengths):
-        if size == 0:
-            value_code = V_NONE
-        elif blob == blob[:size] * count:
-            value_code = V_CONSTANT
-            parts.append(struct.pack("<I", size) + blob[:size])
-        elif size == 4:
-            value_code = V_NUMBERS
-            numbers = struct.unpack(f">{count}I", blob)
-            code = _unsigned_code(max(numbers))
-            parts.append(bytes([code]) + array(_ARRAY_TYPES[code], numbers).tobytes())
-        else:
-            value_code = None
-    else:
-        value_code = None
-    if value_code is None:
-        scale = size / weights[0] if weights[0] > 0 else 0
-        if (scale == int(scale) and 0 < scale < 256
-                and all(w * scale == n for w, n in zip(weights, lengths, strict=True))):
-            value_code = V_SCALED
-            parts.append(bytes([int(scale)]) + blob)
-        else:
-            value_code = V_BYTES
-            code = _unsigned_code(max(lengths))
-            parts.append(bytes([code]) + array(_ARRAY_TYPES[code], lengths).tobytes() + blob)
-    parts[0] = _HEADER.pack(id_code, weight_code, value_code)
-    return b"".join(parts)
 
 class CompactPositions(Positions):
     """Whoosh's Positions format with the positions as a uint16 array (uint32 behind a
     0xFFFF marker when one is past 65,534) instead of a pickle: a third of the bytes, and
-    decoded without unpickling.
+    decoded without unpickling. In a posting list they are bit-packed (V_POSITIONS).
 
     >>> f = CompactPositions()
     >>> f.decode_positions(f.encode([3, 70_000])), f.decode_frequency(f.encode([1, 2]))

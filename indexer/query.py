@@ -189,9 +189,11 @@ class QueryPlan:
     def _synonym(self, text: str) -> wq.Query | None:
         if not any(is_latin(c) for c in text):
             return _char_query(text, SYNONYM_WEIGHT)
-        words = word_terms(self.analyzer, text)  # "5g网络" -> 5g, 网络: whole words, in order
-        if len(words) > 1:
-            return wq.Phrase(f.BODY, words, boost=SYNONYM_WEIGHT)
+        words = word_terms(self.analyzer, text)  # "5g网络" -> 5g, 网络: whole words
+        if len(words) > 1:  # the text as a phrase, its Latin words as words somewhere in it
+            latin = [wq.Term(f.BODY, w) for w in words if _is_latin_word(w)]
+            phrase = _char_query(text)
+            return wq.And([phrase, *latin], boost=SYNONYM_WEIGHT) if phrase else None
         if words:
             return wq.Or([wq.Term(f.BODY, words[0]), wq.Term(f.HEADING_WORDS, words[0])],
                          boost=SYNONYM_WEIGHT)

@@ -15,7 +15,7 @@ from .postings import CompactPositions
 from .ranking import HEADING_BOOST, TITLE_BOOST
 from .reports import Report
 
-SCHEMA_VERSION = 5  # bump on any change below: an index of another version is rebuilt
+SCHEMA_VERSION = 6  # bump on any change below: an index of another version is rebuilt
 
 KIND = "kind"
 KEY = "key"
@@ -76,7 +76,8 @@ def build_schema(user_words, stop_words) -> wf.Schema:
         TEXT: wf.STORED(),
         START: wf.STORED(),
         END: wf.STORED(),
-        BODY: _compact(wf.TEXT(analyzer=words, phrase=True)),
+        # No positions: quoted phrases are matched on the character pairs
+        BODY: wf.TEXT(analyzer=words, phrase=False),
         CHARS: _compact(wf.TEXT(analyzer=build_char_analyzer(), phrase=True)),
         CHAR: wf.TEXT(analyzer=UnigramTokenizer(), phrase=False),
         PATH: wf.STORED(),

@@ -127,20 +127,46 @@ def test_weights_and_values_survive_every_encoding(count):
 
     rng = np.random.default_rng(count)
     ids = np.cumsum(rng.integers(1, 70_000, count))
+    freqs = rng.integers(1, 4, count)
     for weights in (np.ones(count), np.full(count, 2.5), rng.integers(0, 300, count) * 1.0,
-                    rng.random(count).astype(np.float32).astype(np.float64)):
+                    freqs * 1.0, rng.random(count).astype(np.float32).astype(np.float64)):
         for values in ([b""] * count, [b"ab"] * count,
                        [int(x).to_bytes(4, "big") for x in rng.integers(0, 1 << 20, count)],
+                       [int(x).to_bytes(4, "big") for x in freqs],
                        [bytes(rng.integers(0, 256, int(n), np.uint8))
-                        for n in rng.integers(0, 300, count)]):
+                        for n in rng.integers(0, 300, count)],
+                       positional := [f.CompactPositions().encode(
+                           sorted(rng.integers(0, top, int(n))))
+                           for n, top in zip(freqs, rng.choice([200, 5000, 65000], count))]):
             lengths = np.array([len(v) for v in values], np.int64)
-            record = encode_postings(ids, weights, lengths, b"".join(values))
-            if count <= SMALL:  # the plain-Python encoder writes the same record
-                small = encode_small(ids.tolist(), weights.tolist(), lengths.tolist(),
-                                      b"".join(values))
-                assert small == record
-            decoded = Postings(record, count, int(ids[0]))
-            assert decoded.ids.tolist() == ids.tolist()
-            assert decoded.weights.tolist() == weights.tolist()
-            expected = values if any(values) else [None] * count
-            assert decoded.values() == expected
+            for positions in (False, True):
+                record = encode_postings(ids, weights, lengths, b"".join(values), positions)
+                if count <= SMALL:  # the plain-Python encoder writes the same record
+                    small = encode_small(ids.tolist(), weights.tolist(), lengths.tolist(),
+                                          b"".join(values), positions)
+                    assert small == record
+                decoded = Postings(record, count, int(ids[0]))
+                assert decoded.ids.tolist() == ids.tolist()
+                assert decoded.weights.tolist() == weights.tolist()
+                expected = values if any(values) else [None] * count
+                assert decoded.values() == expected
+                if positions and values is positional:
+                    selected = np.arange(count)[::2]
+                    owner, where = decoded.positions(selected, f.CompactPositions())
+                    want = [p for i in selected for p in f.CompactPositions().decode_positions(
+                        values[i])]
+                    assert where.tolist() == want
+                    assert owner.tolist() == [n for n, i in enumerate(selected)
+                                              for _ in range(len(values[i]) // 2)]
+
+
+@given(st.lists(st.integers(0, (1 << 31) - 1), max_size=40), st.integers(0, 31))
+def test_numbers_are_packed_and_unpacked_at_any_width(numbers, shift):
+    from indexer.postings import pack, pack_list, unpack
+
+    numbers = [n >> shift for n in numbers]
+    bits, packed = pack(np.array(numbers, np.int64))
+    assert (bits, packed) == pack_list(numbers)
+    assert unpack(b"x" + packed, 1, len(numbers), bits).tolist() == numbers
+    index = np.arange(len(numbers))[::-3]
+    assert unpack(packed, 0, len(numbers), bits, index).tolist() == [numbers[i] for i in index]
