@@ -3,7 +3,7 @@
 W3 writes a posting list in blocks of 128 postings, each a zlib-compressed pickle of Python
 tuples, and reads it back a posting at a time. Here a term's postings are one record of arrays
 (indexer/postings.py) that numpy reads whole (``read_postings``), and stored fields are
-compressed against a per-segment dictionary. The term table (.trm), the other per-document
+compressed with zstd against a per-segment dictionary. The term table (.trm), the other per-document
 columns (.col: field lengths, sortable fields) and term vectors stay W3's, and Whoosh's own
 matchers run on these postings through ``ArrayMatcher``.
 """
@@ -11,10 +11,13 @@ matchers run on these postings through ``ArrayMatcher``.
 from __future__ import annotations
 
 import pickle
-import zlib
+import struct
+import threading
+from array import array
 from bisect import bisect_left
 
 import numpy as np
+import zstandard as zstd
 from whoosh import columns
 from whoosh.codec import whoosh3
 from whoosh.codec.base import OutOfOrderError
@@ -23,7 +26,8 @@ from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
-from .postings import SMALL, CompactPositions, Postings, encode_postings, encode_small
+from .postings import (SMALL, CompactPositions, Postings, encode_postings, encode_small, pack,
+                       packed_size, unpack)
 from .terms import EXT as TERMS_EXT
 from .terms import TermTableReader, TermTableWriter
 
@@ -233,8 +237,23 @@ class ArrayMatcher(ListMatcher):
 
 STORED_COLUMN = columns.VarBytesColumn()
 DICTIONARY_EXT = ".zdc"
-DICTIONARY_RECORDS = 256  # stored records sampled for a segment's compression dictionary
-DICTIONARY_BYTES = 32 * 1024  # zlib's largest window
+BLOCK = 8  # records compressed together: a fifth smaller than one by one, ~8 us to read one
+_SIZES = struct.Struct(f"<{BLOCK}I")  # a block starts with its records' sizes
+DICTIONARY_BLOCKS = 500  # blocks sampled for a segment's compression dictionary
+DICTIONARY_BYTES = 112 * 1024
+TRAINED_MIN_BYTES = 1 << 20  # fewer sample bytes: the samples themselves are the dictionary
+LEVEL = 12  # zstd's: 8% smaller than its default 3 on this text, at ~20 us a paragraph
+
+
+def _dictionary(samples: list[bytes]) -> bytes:
+    """A zstd dictionary for blocks like ``samples``: trained on them, or (too few to train
+    on) their last bytes as they are."""
+    if sum(map(len, samples)) >= TRAINED_MIN_BYTES:
+        try:
+            return zstd.train_dictionary(DICTIONARY_BYTES, samples).as_bytes()
+        except zstd.ZstdError:  # samples too alike or too few to train on
+            pass
+    return b"".join(samples)[-DICTIONARY_BYTES:]
 
 
 class CompactPerDocWriter(whoosh3.W3PerDocWriter):
@@ -242,8 +261,10 @@ class CompactPerDocWriter(whoosh3.W3PerDocWriter):
 
     W3 pickles each record's stored fields as a dict and zlib-compresses it alone: the field
     names are repeated in every record and a paragraph is too short for zlib to find much.
-    Here a record is pickled as (names, values) and compressed against a dictionary made from
-    the segment's first records (zlib's preset dictionary), kept in the segment beside it.
+    Here a record is pickled as (names, values), and each ``BLOCK`` consecutive records are
+    compressed together with zstd, against a dictionary trained on the segment's first blocks
+    and kept in the segment beside it: less than a third of W3's bytes. A block is stored as
+    the column value of its first record.
     """
 
     def __init__(self, codec, storage, segment):
@@ -252,42 +273,63 @@ class CompactPerDocWriter(whoosh3.W3PerDocWriter):
         # segment would read as a broken column)
         self._colwriters.pop("_stored")
         self._cols._streams.pop("_stored")
-        self._pending: list[tuple[int, bytes]] = []
+        self._records: dict[int, bytes] = {}  # the current block's, by place in it
+        self._block = -1
+        self._pending: list[tuple[int, bytes]] = []  # blocks waiting for the dictionary
         self._dictionary: bytes | None = None
+        self._packer = None
 
     def finish_doc(self):
         stored = self._storedfields
         if stored:
-            raw = pickle.dumps((tuple(stored), tuple(stored.values())), 4)
-            if self._dictionary is None:
-                self._pending.append((self._docnum, raw))
-                if len(self._pending) >= DICTIONARY_RECORDS:
-                    self._write_pending()
-            else:
-                self._add_stored(self._docnum, raw)
+            block = self._docnum // BLOCK
+            if block != self._block:
+                self._finish_block()
+                self._block = block
+            self._records[self._docnum % BLOCK] = pickle.dumps(
+                (tuple(stored), tuple(stored.values())), 4)
             stored.clear()
         self._indoc = False
 
+    def _finish_block(self) -> None:
+        if not self._records:
+            return
+        raws = [self._records.get(place, b"") for place in range(BLOCK)]
+        block = _SIZES.pack(*map(len, raws)) + b"".join(raws)
+        self._records = {}
+        if self._packer is None:
+            self._pending.append((self._block * BLOCK, block))
+            if len(self._pending) >= DICTIONARY_BLOCKS:
+                self._write_pending()
+        else:
+            self._add_block(self._block * BLOCK, block)
+
     def _write_pending(self) -> None:
-        self._dictionary = b"".join(raw for _, raw in self._pending)[-DICTIONARY_BYTES:]
-        for docnum, raw in self._pending:
-            self._add_stored(docnum, raw)
+        self._dictionary = _dictionary([block for _, block in self._pending])
+        self._packer = zstd.ZstdCompressor(
+            LEVEL, zstd.ZstdCompressionDict(self._dictionary), write_checksum=False,
+            write_dict_id=False)
+        for docnum, block in self._pending:
+            self._add_block(docnum, block)
         self._pending = []
 
-    def _add_stored(self, docnum: int, raw: bytes) -> None:
+    def _add_block(self, docnum: int, block: bytes) -> None:
         if "_stored" not in self._colwriters:
             self._create_column("_stored", STORED_COLUMN)
-        packer = zlib.compressobj(6, zdict=self._dictionary)
-        self._colwriters["_stored"].add(docnum, packer.compress(raw) + packer.flush())
+        self._colwriters["_stored"].add(docnum, self._packer.compress(block))
 
     def close(self):
         if self._indoc is not None and self._indoc:
             self.finish_doc()
-        if self._pending or self._dictionary is None:
+        self._finish_block()
+        if self._packer is None:
             self._write_pending()
         with self._create_file(DICTIONARY_EXT) as f:
             f.write(self._dictionary)
         super().close()
+
+
+_OPENING = threading.Lock()
 
 
 class CompactPerDocReader(whoosh3.W3PerDocReader):
@@ -296,16 +338,97 @@ class CompactPerDocReader(whoosh3.W3PerDocReader):
     _dictionary = None
 
     def stored_fields(self, docnum):
-        column = self._cached_reader("_stored", STORED_COLUMN)
-        packed = column[docnum] if column is not None else b""
-        if not packed:
+        first = docnum - docnum % BLOCK
+        local = self._local_state()
+        if local.first != first:
+            column = self._cached_reader("_stored", STORED_COLUMN)
+            packed = column[first] if column is not None else b""
+            local.block = local.unpacker.decompress(packed) if packed else b""
+            local.first = first
+        block = local.block
+        if not block:
             return {}
-        if self._dictionary is None:
-            with self._segment.open_file(self._storage, DICTIONARY_EXT) as f:
-                self._dictionary = f.read()
-        names, values = pickle.loads(zlib.decompressobj(zdict=self._dictionary)
-                                     .decompress(packed))
+        sizes = _SIZES.unpack_from(block)
+        place = docnum - first
+        at = _SIZES.size + sum(sizes[:place])
+        if not sizes[place]:
+            return {}
+        names, values = pickle.loads(block[at:at + sizes[place]])
         return dict(zip(names, values, strict=True))
+
+    def _local_state(self):
+        """This thread's decompressor (zstd's are not thread-safe) and last block read."""
+        with _OPENING:
+            if self._dictionary is None:
+                with self._segment.open_file(self._storage, DICTIONARY_EXT) as f:
+                    self._dictionary = zstd.ZstdCompressionDict(f.read())
+                self._local = threading.local()
+        local = self._local
+        if not hasattr(local, "unpacker"):
+            local.unpacker = zstd.ZstdDecompressor(self._dictionary)
+            local.first, local.block = -1, b""
+        return local
+
+
+class CodeColumn(columns.Column):
+    """A column of byte strings kept once each, every record holding the bit-packed index of
+    its value: Whoosh's RefBytesColumn without its limit of 65,535 distinct values a segment
+    (a merged segment may hold more reports than that). ``codes`` reads them all at once.
+
+        bits of an index, the indexes (8 bytes of padding after), the values (pickled list)
+    """
+
+    reversible = False
+
+    def writer(self, dbfile):
+        return self.Writer(dbfile)
+
+    def reader(self, dbfile, basepos, length, doccount):
+        return self.Reader(dbfile, basepos, length, doccount)
+
+    class Writer(columns.ColumnWriter):
+        def __init__(self, dbfile):
+            self._dbfile = dbfile
+            self._uniques: dict[bytes, int] = {b"": 0}
+            self._refs = array("I")
+
+        def add(self, docnum, value):
+            self.fill(docnum)
+            self._refs.append(self._uniques.setdefault(value, len(self._uniques)))
+
+        def fill(self, docnum):
+            missing = docnum - len(self._refs)
+            if missing > 0:
+                self._refs.extend([0] * missing)
+
+        def finish(self, doccount):
+            self.fill(doccount)
+            bits, packed = pack(np.frombuffer(self._refs, np.uint32)[:doccount].astype(np.int64))
+            self._dbfile.write(bytes([bits]) + packed + bytes(8))
+            self._dbfile.write(pickle.dumps(list(self._uniques), 4))
+
+    class Reader(columns.ColumnReader):
+        def __init__(self, dbfile, basepos, length, doccount):
+            super().__init__(dbfile, basepos, length, doccount)
+            self._bits = dbfile.get_byte(basepos)
+            size = packed_size(doccount, self._bits) + 8
+            self._refs = dbfile.get(basepos + 1, size)
+            self._uniques = pickle.loads(dbfile.get(basepos + 1 + size, length - 1 - size))
+
+        def __getitem__(self, docnum):
+            return self._uniques[int(unpack(self._refs, 0, self._doccount, self._bits,
+                                            np.array([docnum]))[0])]
+
+        def __iter__(self):
+            uniques = self._uniques
+            return (uniques[i] for i in self.codes().tolist())
+
+        def codes(self) -> np.ndarray:
+            """Each record's value as an index into ``values``."""
+            return unpack(self._refs, 0, self._doccount, self._bits)
+
+        def values(self) -> list[bytes]:
+            return list(self._uniques)
 
 
 class ArrayCodec(whoosh3.W3Codec):

@@ -3,7 +3,7 @@ numpy reads whole.
 
     header   the ids' bit width, the weights' code, the values' code (the count and the first
              id are in the term table)
-    ids      the gaps between consecutive ids
+    ids      the gaps between consecutive ids, or Elias-Fano codes when smaller
     weights  nothing (all 1.0), one float (all equal), whole numbers above the smallest, or
              float32
     values   nothing (all empty); one value (all equal); 4-byte numbers (Whoosh's frequencies),
@@ -23,7 +23,9 @@ from array import array
 import numpy as np
 from whoosh.formats import Positions
 
-_HEADER = struct.Struct("<BBB")  # id bits / weight code / value code
+_HEADER = struct.Struct("<BBB")  # id bits (or ELIAS_FANO + low bits) / weight / value code
+ELIAS_FANO = 0x80
+_UPPER = struct.Struct("<I")  # Elias-Fano: the bytes of the upper bits' bitmap
 _BASE = struct.Struct("<BI")  # bits, smallest: packed whole-number weights
 _NATIVE = {8: np.uint8, 16: np.uint16, 32: np.uint32}  # widths read without unpacking
 
@@ -31,18 +33,21 @@ W_ONES, W_CONSTANT, W_PACKED, W_FLOAT = range(4)
 V_NONE, V_CONSTANT, V_NUMBERS, V_WEIGHTS, V_POSITIONS, V_BYTES, V_SCALED = range(7)
 
 
-def pack(values: np.ndarray) -> tuple[int, bytes]:
-    """Non-negative whole numbers at the width of the largest, little-endian bit order:
-    (bits, bytes). Zero bits for all zeros."""
+def pack(values: np.ndarray, bits: int | None = None) -> tuple[int, bytes]:
+    """Non-negative whole numbers at ``bits`` each (by default the width of the largest),
+    little-endian bit order: (bits, bytes). Zero bits for all zeros."""
     if not len(values):
-        return 0, b""
-    bits = int(values.max()).bit_length()
+        return bits or 0, b""
+    if bits is None:
+        bits = int(values.max()).bit_length()
     if not bits:
         return 0, b""
     if bits in _NATIVE:
         return bits, values.astype(_NATIVE[bits]).tobytes()
-    assert bits < 32, bits
-    rows = np.unpackbits(values.astype("<u4").view(np.uint8).reshape(-1, 4), axis=1,
+    if bits > 57:  # unpack reads a number from the 8 bytes its first bit is in
+        raise ValueError(f"{bits}-bit numbers")
+    width = 4 if bits < 32 else 8
+    rows = np.unpackbits(values.astype(f"<u{width}").view(np.uint8).reshape(-1, width), axis=1,
                          bitorder="little")
     return bits, np.packbits(rows[:, :bits], bitorder="little").tobytes()
 
@@ -86,7 +91,7 @@ def encode_postings(ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray, b
     """One posting list as one record: ascending int64 ids, float64 weights, and the values
     as their byte lengths and their bytes joined; ``positions``: the values are
     ``CompactPositions``'."""
-    id_bits, id_bytes = pack(np.diff(ids))
+    id_bits, id_bytes = _encode_ids(ids)
     parts = [b"", id_bytes]
 
     top, bottom = weights.max(), weights.min()
@@ -109,19 +114,61 @@ def encode_postings(ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray, b
     return b"".join(parts)
 
 
+def _encode_ids(ids: np.ndarray) -> tuple[int, bytes]:
+    """The ids after the first: their gaps bit-packed, or (when smaller, as it is for long
+    lists) Elias-Fano: each id's low bits packed, its high bits as a unary bitmap."""
+    gap_bits, gaps = pack(np.diff(ids))
+    if len(ids) <= SMALL:  # as encode_small, which never chooses Elias-Fano
+        return gap_bits, gaps
+    after = ids[1:] - ids[0]
+    count, top = len(after), int(after[-1])
+    low_bits = min(max(0, (top // count).bit_length() - 1), 0x7F)  # floor(log2(top / count))
+    size = _UPPER.size + packed_size(count, low_bits) + packed_size((top >> low_bits) + count, 1)
+    if size >= len(gaps):
+        return gap_bits, gaps
+    _, lows = pack(after & ((1 << low_bits) - 1), low_bits)
+    ones = (after >> low_bits) + np.arange(count)
+    upper = np.zeros(int(ones[-1]) + 1, np.uint8)
+    upper[ones] = 1
+    upper = np.packbits(upper, bitorder="little").tobytes()
+    return ELIAS_FANO | low_bits, _UPPER.pack(len(upper)) + lows + upper
+
+
+def _decode_ids(data, at: int, count: int, first: int, code: int) -> tuple[np.ndarray, int]:
+    """The ids ``_encode_ids`` wrote at ``at``, and where they end."""
+    if count == 1:
+        return np.array([first], np.int64), at
+    ids = np.empty(count, np.int64)
+    ids[0] = first
+    if code & ELIAS_FANO:
+        low_bits = code & 0x7F
+        size = _UPPER.unpack_from(data, at)[0]
+        at += _UPPER.size
+        lows = unpack(data, at, count - 1, low_bits)
+        at += packed_size(count - 1, low_bits)
+        upper = np.unpackbits(np.frombuffer(data, np.uint8, size, at), bitorder="little")
+        highs = np.flatnonzero(upper)[:count - 1] - np.arange(count - 1)
+        ids[1:] = ((highs << low_bits) | lows) + first
+        return ids, at + size
+    gaps = unpack(data, at, count - 1, code)
+    np.cumsum(gaps, out=ids[1:])
+    ids[1:] += first
+    return ids, at + packed_size(count - 1, code)
+
+
 def _encode_values(lengths: np.ndarray, blob: bytes, weights: np.ndarray, weight_code: int,
                    positions: bool) -> tuple[int, bytes]:
     size = int(lengths[0])
     if (lengths == size).all():
         if size == 0:
             return V_NONE, b""
+        numbers = np.frombuffer(blob, ">u4").astype(np.int64) if size == 4 else None
+        if numbers is not None and weight_code != W_FLOAT and (numbers == weights).all():
+            return V_WEIGHTS, b""  # Whoosh's Frequency format: the weights as uint32
         rows = np.frombuffer(blob, np.uint8).reshape(len(lengths), size)
         if (rows == rows[0]).all():
             return V_CONSTANT, struct.pack("<I", size) + bytes(blob[:size])
-        if size == 4:  # Whoosh's Frequency format: one big-endian uint32
-            numbers = np.frombuffer(blob, ">u4").astype(np.int64)
-            if weight_code != W_FLOAT and (numbers == weights).all():
-                return V_WEIGHTS, b""
+        if numbers is not None:
             bits, packed = pack(numbers)
             return V_NUMBERS, bytes([bits]) + packed
     if positions and weight_code != W_FLOAT and (weights == np.round(weights)).all() and (
@@ -161,20 +208,19 @@ def encode_small(ids: list, weights: list, lengths: list, blob: bytes,
     size, count = lengths[0], len(ids)
     value_code = None
     if all(n == size for n in lengths):
+        numbers = list(struct.unpack(f">{count}I", blob)) if size == 4 else None
         if size == 0:
             value_code = V_NONE
+        elif numbers is not None and weight_code != W_FLOAT and all(
+                n == w for n, w in zip(numbers, weights, strict=True)):
+            value_code = V_WEIGHTS
         elif blob == blob[:size] * count:
             value_code = V_CONSTANT
             parts.append(struct.pack("<I", size) + blob[:size])
-        elif size == 4:
-            numbers = list(struct.unpack(f">{count}I", blob))
-            if weight_code != W_FLOAT and all(n == w for n, w in zip(numbers, weights,
-                                                                    strict=True)):
-                value_code = V_WEIGHTS
-            else:
-                value_code = V_NUMBERS
-                bits, packed = pack_list(numbers)
-                parts.append(bytes([bits]) + packed)
+        elif numbers is not None:
+            value_code = V_NUMBERS
+            bits, packed = pack_list(numbers)
+            parts.append(bytes([bits]) + packed)
     if value_code is None and positions and weight_code != W_FLOAT and all(
             w == round(w) and n == 2 * w for n, w in zip(lengths, weights, strict=True)):
         value_code = V_POSITIONS
@@ -200,12 +246,8 @@ class Postings:
     __slots__ = ("ids", "weights", "_data", "_at", "_value_code", "_count")
 
     def __init__(self, data: bytes | memoryview, count: int, first: int):
-        id_bits, weight_code, value_code = _HEADER.unpack_from(data)
-        at = _HEADER.size
-        ids = unpack(data, at, count - 1, id_bits)
-        at += packed_size(count - 1, id_bits)
-        np.cumsum(ids, out=ids)
-        self.ids = np.concatenate(([first], ids + first)) if count > 1 else np.array([first])
+        id_code, weight_code, value_code = _HEADER.unpack_from(data)
+        self.ids, at = _decode_ids(data, _HEADER.size, count, first, id_code)
         if weight_code == W_ONES:
             self.weights = np.ones(count)
         elif weight_code == W_CONSTANT:

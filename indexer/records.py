@@ -87,9 +87,12 @@ def _codes(reader, fieldname: str) -> tuple[list[str], np.ndarray]:
     count = reader.doc_count_all()
     if not reader.has_column(fieldname):
         return [""], np.zeros(count, np.int64)
-    values = reader.column_reader(fieldname)
+    values = reader.column_reader(fieldname, translate=False)
+    decode = reader.schema[fieldname].from_column_value
+    if hasattr(values, "codes"):  # codec.CodeColumn: the codes are on disk
+        return [decode(v) for v in values.values()], values.codes()
     codes = np.fromiter((names.setdefault(v, len(names)) for v in values), np.int64, count)
-    return list(names), codes
+    return [decode(v) for v in names], codes
 
 
 def _joined(parts: list[tuple[list[str], np.ndarray]]) -> tuple[list[str], np.ndarray]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from whoosh import fields as wf
 
 from .analysis import UnigramTokenizer, build_char_analyzer, build_word_analyzer
+from .codec import CodeColumn
 from .postings import CompactPositions
 from .ranking import HEADING_BOOST, TITLE_BOOST
 from .reports import Report
@@ -63,11 +64,11 @@ def build_schema(user_words, stop_words) -> wf.Schema:
     return wf.Schema(**{
         KIND: wf.ID(stored=True),
         KEY: wf.STORED(),  # never searched: indexing it cost a term per record
-        DOC_ID: wf.ID(stored=True, sortable=True),
+        DOC_ID: wf.ID(stored=True, sortable=CodeColumn()),
         TITLE: wf.STORED(),
         TITLE_WORDS: wf.TEXT(analyzer=words, phrase=False, field_boost=TITLE_BOOST),
         YEARS: wf.KEYWORD(stored=True, commas=True),
-        SECTION: wf.ID(stored=True, sortable=True),
+        SECTION: wf.ID(stored=True, sortable=CodeColumn()),
         SECTION_PATH: wf.STORED(),
         SECTION_NO: wf.STORED(),
         HEADING_WORDS: wf.TEXT(analyzer=words, phrase=False, field_boost=HEADING_BOOST),

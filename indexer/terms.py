@@ -3,10 +3,14 @@ where their postings are, as arrays read through the memory map.
 
 W3 keeps terms in an on-disk hash table (a key, a pickled-struct value and hash slots: ~84 bytes
 a term, most of a 10k-paragraph index's terms being two-character pairs). Here a term costs its
-key, its end offset and 34 bytes of statistics. A lookup is a numpy ``searchsorted`` on the
-keys' first 8 bytes, then a bisect among the few keys sharing them.
+key, its end offset and its statistics, each column bit-packed at the width of its largest
+value (indexer/postings.py): ~25 bytes a term where fixed-width columns took 46. A lookup is a
+numpy ``searchsorted`` on the keys' first 8 bytes, then a bisect among the few keys sharing
+them.
 
-    "RST1", term count, field map (pickled), key bytes, key ends (uint32), statistics
+    "RST2", term count, field map (pickled), key bytes, then the columns: key ends and
+    ``COLUMNS``, each as a kind (whole numbers or float32), a bit width, a byte length and the
+    bytes
 """
 
 from __future__ import annotations
@@ -22,13 +26,16 @@ from whoosh.reading import TermNotFound
 from whoosh.system import pack_ushort, unpack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-MAGIC = b"RST1"
+from .postings import pack, unpack
+
+MAGIC = b"RST2"
 EXT = ".tix"
 _HEAD = struct.Struct("<4sIIQ")  # magic, terms, field map bytes, key bytes
-STATS = np.dtype([("df", "<u4"), ("weight", "<f4"), ("maxweight", "<f4"), ("minlength", "u1"),
-                  ("maxlength", "u1"), ("minid", "<u4"), ("maxid", "<u4"), ("offset", "<u8"),
-                  ("length", "<u4")])
-NO_ID = 0xFFFFFFFF
+_COLUMN = struct.Struct("<BBQ")  # kind, bits, bytes
+WHOLE, FLOAT = 0, 1
+# minid and maxid are stored plus one: 0 is None
+COLUMNS = ("df", "weight", "maxweight", "minlength", "maxlength", "minid", "maxid", "offset",
+           "length")
 
 
 class TermTableWriter:
@@ -46,15 +53,14 @@ class TermTableWriter:
             terminfo._df, terminfo._weight, terminfo._maxweight,
             0 if terminfo._minlength is None else length_to_byte(terminfo._minlength),
             length_to_byte(terminfo._maxlength),
-            NO_ID if terminfo._minid is None else terminfo._minid,
-            NO_ID if terminfo._maxid is None else terminfo._maxid, offset, length))
+            0 if terminfo._minid is None else terminfo._minid + 1,
+            0 if terminfo._maxid is None else terminfo._maxid + 1, offset, length))
 
     def close(self, fieldmap: dict[str, int]) -> None:
-        keys, stats = self._keys, np.array(self._stats, STATS) if self._stats else None
+        keys, stats = self._keys, self._stats
         if any(a >= b for a, b in zip(keys, keys[1:], strict=False)):  # fields out of order
             order = sorted(range(len(keys)), key=keys.__getitem__)
-            keys = [keys[i] for i in order]
-            stats = stats[order]
+            keys, stats = [keys[i] for i in order], [stats[i] for i in order]
         blob = b"".join(keys)
         if len(blob) >= 1 << 32:
             raise ValueError("term table too large for one segment")
@@ -63,10 +69,43 @@ class TermTableWriter:
         f.write(_HEAD.pack(MAGIC, len(keys), len(fields), len(blob)))
         f.write(fields)
         f.write(blob)
-        f.write(np.cumsum([len(k) for k in keys], dtype=np.int64).astype("<u4").tobytes())
-        if stats is not None:
-            f.write(stats.tobytes())
+        f.write(_column(np.cumsum([len(k) for k in keys], dtype=np.int64)))
+        columns = np.array(stats, np.float64).reshape(len(stats), len(COLUMNS)).T
+        for values in columns:
+            f.write(_column(values))
         f.close()
+
+
+def _column(values: np.ndarray) -> bytes:
+    """One column: whole numbers bit-packed, anything else as float32; 8 bytes of padding
+    so that ``_Column.__getitem__`` reads whole words."""
+    if len(values) and ((values < 0).any() or (values != np.round(values)).any()):
+        kind, bits, packed = FLOAT, 32, values.astype("<f4").tobytes()
+    else:
+        kind, (bits, packed) = WHOLE, pack(values.astype(np.int64))
+    return _COLUMN.pack(kind, bits, len(packed) + 8) + packed + bytes(8)
+
+
+class _Column:
+    """A column ``_column`` wrote, read through the buffer."""
+
+    def __init__(self, buf, at: int, count: int):
+        self.kind, self.bits, size = _COLUMN.unpack_from(buf, at)
+        self.buf, self.at, self.count = buf, at + _COLUMN.size, count
+        self.end = self.at + size
+        self._mask = (1 << self.bits) - 1
+
+    def __getitem__(self, i: int):
+        if self.kind == FLOAT:
+            return struct.unpack_from("<f", self.buf, self.at + 4 * i)[0]
+        first = i * self.bits
+        at = self.at + (first >> 3)
+        return (int.from_bytes(self.buf[at:at + 8], "little") >> (first & 7)) & self._mask
+
+    def array(self) -> np.ndarray:
+        if self.kind == FLOAT:
+            return np.frombuffer(self.buf, "<f4", self.count, self.at).astype(np.float64)
+        return unpack(self.buf, self.at, self.count, self.bits)
 
 
 class TermTableReader(base.TermsReader):
@@ -84,8 +123,13 @@ class TermTableReader(base.TermsReader):
         at += fields_size
         self._blob = np.frombuffer(buf, np.uint8, blob_size, at)
         at += blob_size
-        self._ends = np.frombuffer(buf, "<u4", count, at).astype(np.int64)
-        self._stats = np.frombuffer(buf, STATS, count, at + 4 * count)
+        ends = _Column(buf, at, count)
+        self._ends = ends.array()
+        self._stats = {}
+        at = ends.end
+        for name in COLUMNS:
+            self._stats[name] = column = _Column(buf, at, count)
+            at = column.end
         self._count = count
         self._prefixes = _prefixes(self._blob, self._ends)
 
@@ -118,16 +162,16 @@ class TermTableReader(base.TermsReader):
         return self._fieldunmap[unpack_ushort(key[:2])[0]], key[2:]
 
     def _terminfo(self, i: int) -> W3TermInfo:
-        s = self._stats[i]
+        s = self._stats
         info = W3TermInfo()
-        info._df, info._weight, info._maxweight = int(s["df"]), float(s["weight"]), float(
-            s["maxweight"])
-        info._minlength = byte_to_length(int(s["minlength"]))
-        info._maxlength = byte_to_length(int(s["maxlength"]))
-        minid, maxid = int(s["minid"]), int(s["maxid"])
-        info._minid = None if minid == NO_ID else minid
-        info._maxid = None if maxid == NO_ID else maxid
-        info.set_extent(int(s["offset"]), int(s["length"]))
+        info._df, info._weight = s["df"][i], float(s["weight"][i])
+        info._maxweight = float(s["maxweight"][i])
+        info._minlength = byte_to_length(s["minlength"][i])
+        info._maxlength = byte_to_length(s["maxlength"][i])
+        minid, maxid = s["minid"][i], s["maxid"][i]
+        info._minid = minid - 1 if minid else None
+        info._maxid = maxid - 1 if maxid else None
+        info.set_extent(s["offset"][i], s["length"][i])
         return info
 
     # Whoosh's TermsReader
@@ -168,13 +212,13 @@ class TermTableReader(base.TermsReader):
         i = self._find(fieldname, tbytes)
         if i < 0:
             raise KeyError((fieldname, tbytes))
-        return float(self._stats[i]["weight"])
+        return float(self._stats["weight"][i])
 
     def doc_frequency(self, fieldname, tbytes):
         i = self._find(fieldname, tbytes)
         if i < 0:
             raise KeyError((fieldname, tbytes))
-        return int(self._stats[i]["df"])
+        return self._stats["df"][i]
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         return self._codec.postings_reader(self._postfile, self.term_info(fieldname, tbytes),

@@ -160,7 +160,7 @@ def test_weights_and_values_survive_every_encoding(count):
                                               for _ in range(len(values[i]) // 2)]
 
 
-@given(st.lists(st.integers(0, (1 << 31) - 1), max_size=40), st.integers(0, 31))
+@given(st.lists(st.integers(0, (1 << 57) - 1), max_size=40), st.integers(0, 57))
 def test_numbers_are_packed_and_unpacked_at_any_width(numbers, shift):
     from indexer.postings import pack, pack_list, unpack
 
@@ -170,3 +170,45 @@ def test_numbers_are_packed_and_unpacked_at_any_width(numbers, shift):
     assert unpack(b"x" + packed, 1, len(numbers), bits).tolist() == numbers
     index = np.arange(len(numbers))[::-3]
     assert unpack(packed, 0, len(numbers), bits, index).tolist() == [numbers[i] for i in index]
+
+
+def test_a_code_column_keeps_any_number_of_distinct_values():
+    from whoosh.filedb.filestore import RamStorage
+
+    from indexer.codec import CodeColumn
+
+    values = {n: str(n % 70_001).encode() for n in range(0, 140_000, 2)}  # gaps read as b""
+    storage = RamStorage()
+    with storage.create_file("c") as out:
+        writer = CodeColumn().writer(out)
+        for docnum, value in values.items():
+            writer.add(docnum, value)
+        writer.finish(140_001)
+        length = out.tell()
+    reader = CodeColumn().reader(storage.open_file("c"), 0, length, 140_001)
+    expected = [values.get(n, b"") for n in range(140_001)]
+    assert list(reader) == expected
+    assert [reader[n] for n in (0, 1, 139_998, 140_000)] == [b"0", b"", b"69997", b""]
+    assert [reader.values()[c] for c in reader.codes()[:5]] == expected[:5]
+    assert len(reader.values()) == len(set(expected)) > 65_535
+
+
+@given(st.lists(st.integers(1, 5000), min_size=1, max_size=300), st.integers(0, 1 << 20))
+def test_ids_survive_either_encoding(gaps, first):
+    from indexer.postings import _decode_ids, _encode_ids
+
+    ids = np.cumsum([first] + gaps)
+    code, record = _encode_ids(ids)
+    decoded, end = _decode_ids(b"x" + record + b"y", 1, len(ids), first, code)
+    assert decoded.tolist() == ids.tolist()
+    assert end == 1 + len(record)
+
+
+def test_long_lists_with_a_few_long_gaps_take_elias_fano():
+    from indexer.postings import ELIAS_FANO, Postings, encode_postings
+
+    ids = np.cumsum([7] + [1, 2, 3] * 100 + [60_000] + [2] * 50)
+    record = encode_postings(ids, np.ones(len(ids)), np.zeros(len(ids), np.int64), b"")
+    assert record[0] & ELIAS_FANO
+    assert len(record) < 2 * (len(ids) - 1)  # packed gaps would take 16 bits each
+    assert Postings(record, len(ids), 7).ids.tolist() == ids.tolist()
