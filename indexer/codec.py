@@ -26,8 +26,16 @@ from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length
 
-from .postings import (SMALL, CompactPositions, Postings, encode_postings, encode_small, pack,
-                       packed_size, unpack)
+from .postings import (
+    SMALL,
+    CompactPositions,
+    Postings,
+    encode_postings,
+    encode_small,
+    pack,
+    packed_size,
+    unpack,
+)
 from .terms import EXT as TERMS_EXT
 from .terms import TermTableReader, TermTableWriter
 

@@ -137,7 +137,8 @@ def test_weights_and_values_survive_every_encoding(count):
                         for n in rng.integers(0, 300, count)],
                        positional := [f.CompactPositions().encode(
                            sorted(rng.integers(0, top, int(n))))
-                           for n, top in zip(freqs, rng.choice([200, 5000, 65000], count))]):
+                           for n, top in zip(freqs, rng.choice([200, 5000, 65000], count),
+                                             strict=True)]):
             lengths = np.array([len(v) for v in values], np.int64)
             for positions in (False, True):
                 record = encode_postings(ids, weights, lengths, b"".join(values), positions)
