@@ -53,6 +53,21 @@ def para_key(doc_id: str, number: int) -> str:
     return f"{doc_id}/{number}"
 
 
+class StoredColumn(wf.STORED):
+    """A stored field with a column of its values too: the indexer reads every report's path
+    and content hash from two columns instead of unpickling each report's record."""
+
+    def __init__(self):
+        super().__init__()
+        self.column_type = CodeColumn()
+
+    def to_column_value(self, value: str) -> bytes:
+        return value.encode("utf-8")
+
+    def from_column_value(self, value: bytes) -> str:
+        return value.decode("utf-8")
+
+
 def _compact(field: wf.TEXT) -> wf.TEXT:
     """A positional field with its positions stored as arrays (indexer/codec.py)."""
     field.format = CompactPositions(field_boost=field.format.field_boost)
@@ -81,8 +96,8 @@ def build_schema(user_words, stop_words) -> wf.Schema:
         BODY: wf.TEXT(analyzer=words, phrase=False),
         CHARS: _compact(wf.TEXT(analyzer=build_char_analyzer(), phrase=True)),
         CHAR: wf.TEXT(analyzer=UnigramTokenizer(), phrase=False),
-        PATH: wf.STORED(),
-        CONTENT_HASH: wf.STORED(),
+        PATH: StoredColumn(),
+        CONTENT_HASH: StoredColumn(),
         PARAGRAPH_COUNT: wf.STORED(),
         INDEXED_AT: wf.STORED(),
         SIZE: wf.STORED(),
