@@ -261,6 +261,28 @@ def word_terms(analyzer: Analyzer, text: str) -> list[str]:
     return [t.text for t in analyzer(text, mode="query")]
 
 
+def inner_words(analyzer: Analyzer, word: str) -> list[str]:
+    """The dictionary words a long word is made of, left to right without overlap (two
+    characters, else three): 农村公路 -> 农村, 公路. [] for a short word.
+
+    >>> inner_words(build_word_analyzer([], []), "农民专业合作社")
+    ['农民', '专业', '合作']
+    """
+    match = TOKEN_RE.fullmatch(word)
+    if len(word) < 4 or not match or match.lastgroup != "cjk":
+        return []
+    tokenizer = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
+    seg = segmenter(tokenizer.user_words)
+    parts, i = [], 0
+    while i < len(word) - 1:
+        size = next((n for n in (2, 3) if seg.has_word(word[i:i + n]) and word[i:i + n] != word),
+                    0)
+        if size:
+            parts.append(word[i:i + size])
+        i += size or 1
+    return parts
+
+
 def phrase_terms(text: str) -> list[str]:
     """The character-field terms of a quoted phrase, at consecutive positions.
 

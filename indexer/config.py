@@ -68,6 +68,10 @@ class Setting:
     is_path: bool = False
 
 
+# Question words and filler a person types around what they want (怎样, 如何 ...)
+QUESTION_WORDS = ["怎样", "怎么", "怎么样", "如何", "如何才能", "哪些", "哪个", "什么", "为什么",
+                  "是否", "是不是", "有没有", "有哪些", "情况", "吗", "呢", "关于", "请问"]
+
 SETTINGS: list[Setting] = [
     Setting("index.path", "index_data", lambda v: isinstance(v, str) and v != "",
             "folder that holds the index", is_path=True),
@@ -99,6 +103,9 @@ SETTINGS: list[Setting] = [
     Setting("search.synonyms", _data_yaml("synonyms.yaml"), _groups,
             "groups of words that stand for one another in unquoted queries"),
     Setting("search.extra_synonyms", [], _groups, "more groups, added to the above"),
+    Setting("search.question_words", QUESTION_WORDS, _str_list,
+            "words of a typed question left out of unquoted queries (如何提高村民收入 searches "
+            "提高, 村民, 收入); a query of only these still searches them"),
     Setting("search.page_size", 10, _positive_int, "results per page by default"),
     Setting("search.max_page_size", 100, _positive_int, "largest page size a client may ask for"),
     Setting("search.max_page", 1000, _positive_int, "deepest page a client may ask for"),

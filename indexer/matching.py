@@ -22,6 +22,7 @@ from whoosh.scoring import BM25FScorer, WeightScorer
 
 from .codec import ArrayCodec, field_lengths, read_postings
 from .postings import positions_of
+from .ranking import MINIMUM_SHOULD_MATCH
 
 
 @dataclass
@@ -37,14 +38,18 @@ class Matches:
     def keep(self, wanted: np.ndarray) -> Matches:
         return Matches(self.ids[wanted], self.scores[wanted])
 
-    def top(self, n: int) -> list[tuple[float, int]]:
+    def top(self, n: int, tiers: np.ndarray | None = None) -> list[tuple[float, int]]:
         """The best ``n`` as (score, record number): highest score first, then lowest number,
-        the order of Whoosh's TopCollector."""
+        the order of Whoosh's TopCollector; with ``tiers`` (whole numbers, one a match), a
+        higher tier first."""
         scores, ids = self.scores, self.ids
+        key = scores if tiers is None else tiers * (np.abs(scores).max(initial=0) * 2 + 1) + scores
         if len(ids) > n > 0:  # everything tied with the n-th best, then an exact sort of those
-            cut = np.partition(scores, len(scores) - n)[len(scores) - n]
-            scores, ids = scores[scores >= cut], ids[scores >= cut]
-        order = np.lexsort((ids, -scores))[:n]
+            cut = np.partition(key, len(key) - n)[len(key) - n]
+            inside = key >= cut
+            scores, ids = scores[inside], ids[inside]
+            tiers = None if tiers is None else tiers[inside]
+        order = np.lexsort((ids, -scores) if tiers is None else (ids, -scores, -tiers))[:n]
         return list(zip(scores[order].tolist(), ids[order].tolist(), strict=True))
 
 
@@ -257,6 +262,30 @@ def _concat(parts: list[Matches]) -> Matches:
 
 def _scaled(m: Matches, boost: float) -> Matches:
     return m if boost == 1.0 else Matches(m.ids, m.scores * boost)
+
+
+def should_match(units: int) -> int:
+    """How many of a query's graded units a partial match holds (Elasticsearch's
+    minimum_should_match): one of two, two of three or four, then half."""
+    return max(1, -(-units * MINIMUM_SHOULD_MATCH // 100)) if units else 0
+
+
+def grade(parts: list[Matches], strict: Matches | None) -> tuple[Matches, np.ndarray]:
+    """The records matching any of ``parts`` (all of ``strict`` too, when given), each scored
+    the sum of what it matches, and how many of ``parts`` each matches."""
+    if not parts:
+        found = strict if strict is not None else NONE
+        return Matches(found.ids, found.scores.copy()), np.zeros(len(found), np.int64)
+    ids, where = np.unique(np.concatenate([p.ids for p in parts]), return_inverse=True)
+    scores = np.bincount(where, np.concatenate([p.scores for p in parts]), len(ids)).astype(float)
+    counts = np.bincount(where, minlength=len(ids))
+    if strict is not None:  # parts ran within strict's records: all of them are in it
+        scores += strict.scores[np.searchsorted(strict.ids, ids)]
+    return Matches(ids, scores), counts
+
+
+def intersect(a: Matches, b: Matches) -> Matches:
+    return _intersection([a, b])
 
 
 def _union(parts: list[Matches]) -> Matches:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from . import schema as f
-from .analysis import TOKEN_RE, phrase_terms, squeeze, word_terms
+from .analysis import TOKEN_RE, inner_words, phrase_terms, squeeze, word_terms
 from .highlight import is_latin, needles_for
-from .ranking import CHAR_WEIGHT, SYNONYM_WEIGHT, near_factor
+from .ranking import CHAR_WEIGHT, PARTS_WEIGHT, SYNONYM_WEIGHT, near_factor
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 FILTER_NAMES = ("doc", "year", "section")
@@ -136,47 +136,78 @@ def shown(clause: Clause) -> str:
 
 
 class QueryPlan:
-    """A parsed query turned into Whoosh queries, plus what to highlight."""
+    """A parsed query turned into Whoosh queries, plus what to highlight.
 
-    def __init__(self, parsed: ParsedQuery, analyzer, synonyms: dict[str, list[str]] | None = None):
+    ``units`` are what graded matching counts (``search.IndexReader``): one per word of an
+    unquoted term, whether or not the user typed spaces, and one per OR group; ``strict`` units
+    (quoted phrases) must match. ``required`` is all of them at once.
+    """
+
+    def __init__(self, parsed: ParsedQuery, analyzer, synonyms: dict[str, list[str]] | None = None,
+                 question_words: frozenset[str] = frozenset()):
         self.analyzer = analyzer
         self.synonyms = synonyms or {}
+        self.question_words = question_words
         self.needles: list[str] = []
         self.words: list[str] = []
-        self.groups = [q for g in parsed.groups if (q := self._group(g)) is not None]
-        self.required: wq.Query | None = wq.And(self.groups) if self.groups else None
-        excluded = [q for c in parsed.excluded if (q := self._clause(c, track=False)) is not None]
-        self.excluded = wq.Or(excluded) if excluded else None
+        self.units: list[wq.Query] = []
+        self.strict: list[bool] = []
+        for group in parsed.groups:
+            self._group(group)
+        self.groups = self.units  # (the name the relaxed fallback used)
+        self.required: wq.Query | None = (
+            None if not self.units else self.units[0] if len(self.units) == 1
+            else wq.And(self.units))
+        excluded = [q for c in parsed.excluded if (q := self._clause(c, track=False))]
+        self.excluded = wq.Or([_joined(parts) for parts in excluded]) if excluded else None
         self.filters = [q for name, values in parsed.filters.items()
                         if (q := self._filter(name, values)) is not None]
 
-    def _group(self, clauses: list[Clause]) -> wq.Query | None:
-        queries = [q for c in clauses if (q := self._clause(c)) is not None]
-        if not queries:
-            return None
-        return queries[0] if len(queries) == 1 else wq.Or(queries)
+    def _group(self, clauses: list[Clause]) -> None:
+        found = [parts for c in clauses if (parts := self._clause(c))]
+        if not found:
+            return
+        if len(found) == 1:  # one term: each of its words counts on its own
+            self.units += found[0]
+            self.strict += [clauses[0].phrase] * len(found[0])  # a quoted phrase stays strict
+            return
+        self.units.append(wq.Or([_joined(parts) for parts in found]))
+        self.strict.append(False)
 
-    def _clause(self, clause: Clause, track: bool = True) -> wq.Query | None:
+    def _clause(self, clause: Clause, track: bool = True) -> list[wq.Query]:
+        """The queries of a term's words (all of them must match for the term to), or of its
+        phrase; [] when nothing in it can be searched."""
         words = [] if clause.phrase else word_terms(self.analyzer, clause.text)
+        asked = [w for w in words if w not in self.question_words]
+        words = asked or words  # 如何 alone is still searched
         if not words:  # a phrase, or only stop words / symbols: match the characters exactly
             if track:
                 self.needles += needles_for([clause.text], exact=True)
-            return _char_query(clause.text)
+            query = _char_query(clause.text)
+            return [query] if query is not None else []
         if track:
             self.needles += needles_for(words)
             self.words += words
-        parts = [
+        whole = self._alternatives(squeeze(clause.text), track) if len(words) > 1 else []
+        return [
             wq.Or([
                 wq.Term(f.BODY, w),
                 wq.Term(f.HEADING_WORDS, w),
                 *([] if _is_latin_word(w) else filter(None, [_char_query(w, CHAR_WEIGHT)])),
                 *self._alternatives(w, track),
+                *self._parts(w),
+                *whole,  # a synonym of the whole term stands for each of its words
             ])
             for w in words
         ]
-        query = parts[0] if len(parts) == 1 else wq.And(parts)
-        whole = self._alternatives(squeeze(clause.text), track) if len(words) > 1 else []
-        return wq.Or([query, *whole]) if whole else query
+
+    def _parts(self, word: str) -> list[wq.Query]:
+        """For a long word, its inner words all together (at a lower weight): a text that
+        writes the compound with a character more or less still holds its parts."""
+        parts = inner_words(self.analyzer, word)
+        if len(parts) < 2:
+            return []
+        return [wq.And([wq.Term(f.BODY, p) for p in parts], boost=PARTS_WEIGHT)]
 
     def _alternatives(self, word: str, track: bool) -> list[wq.Query]:
         """Queries for the synonyms of ``word``: exact phrases, but Latin letters and digits
@@ -201,7 +232,8 @@ class QueryPlan:
 
     def clause_query(self, clause: Clause) -> wq.Query | None:
         """One clause alone, as the query matches it (for telling which terms find nothing)."""
-        return self._clause(clause, track=False)
+        parts = self._clause(clause, track=False)
+        return _joined(parts) if parts else None
 
     def relax(self) -> bool:
         """Match any of the query's terms instead of all of them (when all found nothing)."""
@@ -239,6 +271,10 @@ class QueryPlan:
 
     def filter_query(self) -> wq.Query | None:
         return wq.And(self.filters) if self.filters else None
+
+
+def _joined(parts: list[wq.Query]) -> wq.Query:
+    return parts[0] if len(parts) == 1 else wq.And(parts)
 
 
 def synonym_map(groups: list[list[str]]) -> dict[str, list[str]]:

@@ -14,6 +14,8 @@ TITLE_BOOST = 3.0
 HEADING_BOOST = 2.0
 CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts less than the word typed
+MINIMUM_SHOULD_MATCH = 50  # percent of a query's words a partial match holds (at least one)
+PARTS_WEIGHT = 0.4  # a long word's inner words, all found apart, count less than the word
 # Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
 # Checked on the stored text of the best RESCORE_WINDOW results only, as Elasticsearch's
 # rescore does: a positional query over every match cost most of the search time.
@@ -35,11 +37,14 @@ def near_factor(words: Sequence[str], text: str) -> float:
     return 1.0 + PROXIMITY_BOOST if _near(spans, len(words)) else 1.0
 
 
-def rescore(ranked: list[tuple[float, int]], factor: Callable[[int], float]) -> list[tuple]:
-    """The best RESCORE_WINDOW of ``ranked`` (score, record) re-ordered by score × ``factor``;
-    the same window whatever the page asked for, so pages never disagree."""
+def rescore(ranked: list[tuple[float, int]], factor: Callable[[int], float],
+            tier: Callable[[int], int | None] = lambda record: 0) -> list[tuple]:
+    """The best RESCORE_WINDOW of ``ranked`` (score, record) re-ordered by score × ``factor``
+    within each ``tier`` (graded matching's); the same window whatever the page asked for, so
+    pages never disagree."""
     window = [(score * factor(record), record) for score, record in ranked[:RESCORE_WINDOW]]
-    return sorted(window, key=lambda pair: -pair[0]) + ranked[RESCORE_WINDOW:]
+    return sorted(window, key=lambda pair: (-(tier(pair[1]) or 0), -pair[0])) + ranked[
+        RESCORE_WINDOW:]
 
 
 def _spans_of(text: str, word: str) -> list[tuple[int, int]]:

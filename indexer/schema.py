@@ -16,7 +16,7 @@ from .postings import CompactPositions
 from .ranking import HEADING_BOOST, TITLE_BOOST
 from .reports import Report
 
-SCHEMA_VERSION = 6  # bump on any change below: an index of another version is rebuilt
+SCHEMA_VERSION = 7  # bump on any change below: an index of another version is rebuilt
 
 KIND = "kind"
 KEY = "key"
@@ -43,6 +43,8 @@ INDEXED_AT = "indexed_at"
 SIZE = "size"
 TITLE_SOURCE = "title_source"
 OUTLINE = "outline"
+ROLE = "role"  # ROLE_HEADING on a heading's record: ranked below the paragraphs it heads
+ROLE_HEADING = "heading"
 
 KIND_PARA = "para"
 KIND_DOC = "doc"
@@ -103,6 +105,7 @@ def build_schema(user_words, stop_words) -> wf.Schema:
         SIZE: wf.STORED(),
         TITLE_SOURCE: wf.STORED(),
         OUTLINE: wf.STORED(),
+        ROLE: wf.ID(),
     })
 
 
@@ -129,4 +132,5 @@ def add_report(writer, doc_id: str, path: str, digest: str, size: int, report: R
             HEADING_WORDS: " ".join(block.section_path), PARAGRAPH: block.number,
             LEVEL: block.level, TEXT: block.text, START: block.start, END: block.end,
             BODY: block.text, CHARS: block.text, CHAR: block.text,
+            **({ROLE: ROLE_HEADING} if block.is_heading else {}),
         })

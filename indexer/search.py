@@ -16,7 +16,7 @@ from .analysis import normalize, word_terms
 from .config import Settings
 from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, snippet
-from .matching import Evaluator, Matches
+from .matching import Evaluator, grade, intersect, should_match
 from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
 from .ranking import RESCORE_WINDOW, rescore
 from .records import Columns, RecordCache, facets
@@ -43,6 +43,22 @@ class Hit:
     highlights: list[list[int]]
     file_name: str = ""  # the report's file: it tells apart reports that share a title
     title_shared: bool = False  # another report has the same title
+    partial: bool = False  # holds some of the query's words, not all (ranked after those that do)
+
+
+@dataclass
+class Found:
+    """What ``IndexReader._run`` found: the best matches ranked, how many have every unit of
+    the query and how many only some, and which records the facets count."""
+
+    ranked: list[tuple[float, int]]
+    complete: int
+    partial: int
+    facet_ids: np.ndarray
+    partial_ids: set[int]
+
+    def is_partial(self, docnum: int) -> bool:
+        return docnum in self.partial_ids
 
 
 @dataclass
@@ -53,6 +69,7 @@ class SearchPage:
     size: int
     took_ms: float
     relaxed: bool = False  # no paragraph had every term; these have some of them
+    partial_total: int = 0  # paragraphs with some of the words, ranked after the ``total``
     missing: list[str] = field(default_factory=list)  # terms no paragraph has (relaxed or none)
     results: list[Hit] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in FACETS})
@@ -71,6 +88,7 @@ class IndexReader:
         self._generation = None
         self._searcher = None
         self._synonyms = synonym_map(settings.synonyms())
+        self._question_words = frozenset(normalize(w) for w in settings["search.question_words"])
         self._cache = RecordCache()  # per segment: outlives index generations
         self.refresh()
 
@@ -92,6 +110,7 @@ class IndexReader:
         self._evaluator = Evaluator(self._searcher)
         # Document records are few: masking them is much cheaper than filtering on kind=para.
         self._doc_mask = self._evaluator.ids(wq.Term(f.KIND, f.KIND_DOC))
+        self._heading_ids = self._evaluator.ids(wq.Term(f.ROLE, f.ROLE_HEADING))
         if old is not None:
             old.close()
         return True
@@ -173,7 +192,7 @@ class IndexReader:
         if not parsed.groups and not parsed.excluded and not parsed.filters:
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
-        plan = QueryPlan(parsed, self._analyzer, self._synonyms)
+        plan = self._plan(parsed)
         mask = self._doc_mask
         if plan.excluded is not None:  # a mask: no need to score what is excluded
             mask = np.union1d(mask, self._evaluator.ids(plan.excluded))
@@ -182,16 +201,16 @@ class IndexReader:
         if allow is not None and not len(allow):  # a filter that matches nothing
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
-        docnums, ranked = self._run(plan, page * size, allow, mask)
-        if not len(docnums) and plan.relax():  # as Meilisearch does: better some words than nothing
-            docnums, ranked = self._run(plan, page * size, allow, mask)
-            result.relaxed = bool(len(docnums))  # "relaxed" with nothing to show says nothing
-        result.total = len(docnums)
-        if result.relaxed or not result.total:
+        found = self._run(plan, page * size, allow, mask)
+        result.total, result.partial_total = found.complete, found.partial
+        result.relaxed = not found.complete and bool(found.partial)  # "relaxed" with nothing
+        if result.relaxed or not result.total:  # to show says nothing
             result.missing = self._missing(parsed, plan, allow)
+        docnums, ranked = found.facet_ids, found.ranked
         names = self._doc_names()
         for score, docnum in ranked[(page - 1) * size: page * size]:
             hit = self._searcher.stored_fields(docnum)
+            partial = found.is_partial(docnum)
             text_ = hit[f.TEXT]
             spans = find_spans(text_, plan.needles)
             doc = names.get(hit[f.DOC_ID], {})
@@ -200,12 +219,16 @@ class IndexReader:
                 paragraph=hit[f.PARAGRAPH], score=round(score, 4), text=text_,
                 snippet_html=str(snippet(text_, spans)), highlights=spans,
                 file_name=doc.get("file_name", ""), title_shared=doc.get("shared", False),
+                partial=partial,
             ))
         facet_size = self.settings["search.facet_size"] if facet_size is None else facet_size
         if facet_size:
             result.facets = self._facets(docnums, facet_size)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
+
+    def _plan(self, parsed: ParsedQuery) -> QueryPlan:
+        return QueryPlan(parsed, self._analyzer, self._synonyms, self._question_words)
 
     def _missing(self, parsed: ParsedQuery, plan: QueryPlan, allow) -> list[str]:
         """The query's terms that no paragraph (within the filters) has, as typed: what a
@@ -221,17 +244,44 @@ class IndexReader:
                 missing.append(shown(clause))
         return missing
 
-    def _run(self, plan: QueryPlan, depth: int, allow, mask) -> tuple[np.ndarray, list[tuple]]:
-        """Every match's record number, and the best ``depth`` as (score, record number), best
-        first. Every match is counted and scored: none is skipped, as the total and the facets
-        must count them all."""
-        found: Matches = self._evaluator.run(plan.scoring_query(), within=allow)
-        found = found.keep(~np.isin(found.ids, mask, assume_unique=True))
-        ranked = found.top(max(depth, RESCORE_WINDOW))
+    def _run(self, plan: QueryPlan, depth: int, allow, mask) -> Found:
+        """Every match, counted, and the best ``depth`` ranked. Graded, as Elasticsearch's
+        minimum_should_match: a paragraph with every unit of the query ranks above one with
+        fewer, and one with at least ``should_match`` of them is a (partial) match; quoted
+        phrases must match. Within a grade, paragraphs rank above headings, then by score.
+        Every match is counted and scored: none is skipped, as the total and the facets must
+        count them all."""
+        evaluator, within = self._evaluator, allow
+        strict = None if plan.units else evaluator.run(wq.Every(), within)  # filters alone
+        for query in [q for q, must in zip(plan.units, plan.strict, strict=True) if must]:
+            found = evaluator.run(query, within)
+            strict = found if strict is None else intersect(strict, found)
+            within = strict.ids
+        graded = [evaluator.run(q, within)
+                  for q, must in zip(plan.units, plan.strict, strict=True) if not must]
+        matches, counts = grade(graded, strict)
+        if plan.words:  # title words raise what matches already (AndMaybe)
+            boost = evaluator.run(wq.Or([wq.Term(f.TITLE_WORDS, w)
+                                         for w in dict.fromkeys(plan.words)]), matches.ids)
+            matches.scores[np.searchsorted(matches.ids, boost.ids)] += boost.scores
+        live = ~np.isin(matches.ids, mask, assume_unique=True)
+        enough = counts >= should_match(len(graded))
+        if not (live & enough).any():  # as Meilisearch does: better some words than nothing
+            enough = counts > 0 if graded else enough
+        matches, counts = matches.keep(live & enough), counts[live & enough]
+        complete = counts == len(graded)
+        paragraph = ~np.isin(matches.ids, self._heading_ids, assume_unique=True)
+        tiers = counts * 2 + paragraph
+        ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
+        tier_of = dict(zip(matches.ids.tolist(), tiers.tolist(), strict=True)) if len(
+            ranked) > 1 else {}
         if plan.rescores:
             stored = self._searcher.stored_fields
-            ranked = rescore(ranked, lambda docnum: plan.near_factor(stored(docnum)[f.TEXT]))
-        return found.ids, ranked
+            ranked = rescore(ranked, lambda docnum: plan.near_factor(stored(docnum)[f.TEXT]),
+                             tier_of.get)
+        partial_ids = set(matches.ids[~complete].tolist()) if not complete.all() else set()
+        return Found(ranked, int(complete.sum()), int((~complete).sum()),
+                     matches.ids[complete] if complete.any() else matches.ids, partial_ids)
 
     def _facet_columns(self) -> Columns:
         """Per record number, codes of its document and top-level section; per year, the records
@@ -249,7 +299,7 @@ class IndexReader:
 
     def needles(self, text: str) -> list[str]:
         """What a query highlights (normalised, whitespace-free), for marking a whole document."""
-        return QueryPlan(parse_query(text), self._analyzer, self._synonyms).needles
+        return self._plan(parse_query(text)).needles
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Queries close to ``text`` that find something with every term (for "did you mean"):
@@ -324,7 +374,7 @@ class IndexReader:
     def _finds(self, text: str) -> bool:
         """Whether some paragraph matches every term of ``text`` (no relaxing)."""
         parsed = parse_query(text)
-        plan = QueryPlan(parsed, self._analyzer, self._synonyms)
+        plan = self._plan(parsed)
         if plan.required is None:
             return False
         parts = [plan.required, *plan.filters]

@@ -132,7 +132,8 @@ def test_api_search_csv_export(client):
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body[1:])))
-    assert rows[0] == ["rank", "doc_id", "title", "section_path", "paragraph", "score", "text", "file_name"]
+    assert rows[0] == ["rank", "doc_id", "title", "section_path", "paragraph", "score", "text", "file_name",
+                       "partial"]
     assert len(rows) == 4 and all("户户通" in r[6] and r[7].endswith(".txt") for r in rows[1:])
 
 

@@ -146,3 +146,9 @@ def test_bench_large_corpora_run_the_fast_engines_unless_named():
     assert engines == [run.PRODUCT, "fts5-jieba"]
     assert set(engines) | set(skipped) == set(run.ENGINES)
     assert run.engines_for("1m", ["whoosh"]) == (["whoosh"], [])
+
+
+def test_bench_or_peer_ranks_paragraphs_with_some_of_the_words(engines):
+    assert engines["fts5-jieba"].search("户户通 量子计算", 5) == []  # AND: nothing has both
+    found = engines["fts5-jieba-or"].search("户户通 量子计算", 5)
+    assert found and found[:3] == engines["fts5-jieba-or"].search("户户通", 3)

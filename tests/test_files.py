@@ -63,7 +63,7 @@ def test_files_gbk_report_searchable_in_chinese(workspace):
     try:
         for query in ['"蚕桑孵化园区"', "蚕桑 增收", "year:2022 农户"]:
             page = reader.search(query)
-            assert [h.doc_id for h in page.results] == [doc["doc_id"]], query
+            assert [h.doc_id for h in page.results if not h.partial] == [doc["doc_id"]], query
             assert "建成蚕桑孵化园区一处" in page.results[0].text
     finally:
         reader.close()

@@ -55,13 +55,15 @@ def _api(base: str, path: str, **params) -> dict:
 
 def _search_problem(data, size: int) -> str | None:
     """Why ``data`` is not a well-formed first page of at most ``size`` results (None if it is)."""
-    if not isinstance(data, dict) or not {"total", "results", "facets"} <= data.keys():
+    if not isinstance(data, dict) or not {"total", "partial_total", "results",
+                                          "facets"} <= data.keys():
         return "missing keys"
     total, results = data["total"], data["results"]
     if not isinstance(total, int) or total < 0:
         return f"total {total!r}"
-    if not isinstance(results, list) or len(results) != min(size, total):
-        return f"{len(results)} results for total {total}, size {size}"
+    shown = total + data["partial_total"]  # complete matches, then partial ones
+    if not isinstance(results, list) or len(results) != min(size, shown):
+        return f"{len(results)} results for total {total} + {data['partial_total']}, size {size}"
     if not isinstance(data["facets"], dict):
         return "facets not an object"
     for hit in results:

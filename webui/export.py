@@ -9,7 +9,8 @@ from indexer.search import SearchPage
 
 EXPORT_LIMIT = 10_000  # rows in one CSV export, as listed in openapi.yaml
 # New columns go at the end, so scripts that read columns by position keep working.
-COLUMNS = ["rank", "doc_id", "title", "section_path", "paragraph", "score", "text", "file_name"]
+COLUMNS = ["rank", "doc_id", "title", "section_path", "paragraph", "score", "text", "file_name",
+           "partial"]
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,5 +34,6 @@ def results_csv(result: SearchPage) -> str:
     for rank, hit in enumerate(result.results, first):
         writer.writerow([rank, safe_cell(hit.doc_id), safe_cell(hit.title),
                          safe_cell(" › ".join(hit.section_path)), hit.paragraph, hit.score,
-                         safe_cell(hit.text), safe_cell(hit.file_name)])
+                         safe_cell(hit.text), safe_cell(hit.file_name),
+                         "yes" if hit.partial else ""])
     return out.getvalue()

@@ -83,7 +83,7 @@ def home():
     context = {"q": q, "result": result, "problem": None, "documents": documents,
                "suggestions": suggestions}
     if result is not None:
-        pages = max(1, -(-result.total // result.size))
+        pages = max(1, -(-(result.total + result.partial_total) // result.size))
         for hit in result.results:
             hit.url = url_for("pages.document", doc_id=hit.doc_id, q=q or None,
                               _anchor=f"p-{hit.paragraph}")

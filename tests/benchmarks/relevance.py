@@ -24,6 +24,7 @@ ROOT = HERE.parent.parent
 CORPORA: dict[str, Path] = {
     "seeds": ROOT / "seeds",
     "prov2026": HERE.parent / "corpus" / "prov2026",
+    "wikisource_gwr": HERE.parent / "corpus" / "wikisource_gwr",  # the blind set's (blind/)
 }
 JUDGMENTS = HERE / "judgments.yaml"
 DEPTH = 10  # how many results of each ranking are scored

@@ -61,6 +61,19 @@ def _x(value, ref) -> str:
     return f"{value / ref:.2f}×" if value is not None and ref else "–"
 
 
+def _relevance_table(rel: dict, title: str) -> str:
+    ref = rel.get(PRODUCT, {})
+    corpora = sorted({k for v in rel.values() for k in v["ndcg_by_corpus"]})
+    rows = [[n, f"{v['ndcg@10']:.3f}", _x(v["ndcg@10"], ref.get("ndcg@10")),
+             f"{v['mrr']:.3f}", _x(v["mrr"], ref.get("mrr")),
+             *(f"{v['ndcg_by_corpus'].get(c_, 0):.3f}" for c_ in corpora)]
+            for n, v in rel.items()]
+    n = next(iter(rel.values()))["queries"]
+    return f"## {title} ({n} judged queries)\n\n" + markdown_table(
+        ["engine", "nDCG@10", "× product", "MRR", "× product",
+         *(f"nDCG@10 {c_}" for c_ in corpora)], rows)
+
+
 def render(result) -> str:
     """The whole run as markdown: one section per corpus, then relevance, targets, errors."""
     m = result["meta"]
@@ -88,18 +101,10 @@ def render(result) -> str:
         from scaling import render_scaling  # scaling imports this module's names
 
         parts.append(render_scaling(result["scaling"]))
-    if result.get("relevance"):
-        rel = result["relevance"]
-        ref = rel.get(PRODUCT, {})
-        corpora = sorted({k for v in rel.values() for k in v["ndcg_by_corpus"]})
-        rows = [[n, f"{v['ndcg@10']:.3f}", _x(v["ndcg@10"], ref.get("ndcg@10")),
-                 f"{v['mrr']:.3f}", _x(v["mrr"], ref.get("mrr")),
-                 *(f"{v['ndcg_by_corpus'].get(c_, 0):.3f}" for c_ in corpora)]
-                for n, v in rel.items()]
-        n = next(iter(rel.values()))["queries"]
-        parts.append(f"## relevance ({n} judged queries)\n\n" + markdown_table(
-            ["engine", "nDCG@10", "× product", "MRR", "× product",
-             *(f"nDCG@10 {c_}" for c_ in corpora)], rows))
+    for key, title in (("relevance", "relevance"),
+                       ("relevance_blind", "relevance, blind pooled set (evaluation only)")):
+        if result.get(key):
+            parts.append(_relevance_table(result[key], title))
     if result.get("targets"):
         rows = [[t["corpus"], t["target"], "–" if t["value"] is None else f"{t['value']:.2f}",
                  f"{t['limit']:g}", {True: "met", False: "MISSED", None: "n/a"}[t["met"]]]
