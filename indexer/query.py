@@ -143,6 +143,7 @@ class QueryPlan:
         self.synonyms = synonyms or {}
         self.needles: list[str] = []
         self.words: list[str] = []
+        self._near_needles: list[str] | None = None
         self.groups = [q for g in parsed.groups if (q := self._group(g)) is not None]
         self.required: wq.Query | None = wq.And(self.groups) if self.groups else None
         excluded = [q for c in parsed.excluded if (q := self._clause(c, track=False)) is not None]
@@ -235,7 +236,9 @@ class QueryPlan:
 
     def near_factor(self, text: str) -> float:
         """The proximity factor (ranking.near_factor) of the query's words in ``text``."""
-        return near_factor(needles_for(self.words), squeeze(text))
+        if self._near_needles is None:  # once per query, not once per result rescored
+            self._near_needles = needles_for(self.words)
+        return near_factor(self._near_needles, squeeze(text))
 
     def filter_query(self) -> wq.Query | None:
         return wq.And(self.filters) if self.filters else None
