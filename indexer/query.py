@@ -150,6 +150,7 @@ class QueryPlan:
         self.question_words = question_words
         self.needles: list[str] = []
         self.words: list[str] = []
+        self._near_needles: list[str] | None = None
         self.units: list[wq.Query] = []
         self.strict: list[bool] = []
         for group in parsed.groups:
@@ -267,7 +268,9 @@ class QueryPlan:
 
     def near_factor(self, text: str) -> float:
         """The proximity factor (ranking.near_factor) of the query's words in ``text``."""
-        return near_factor(needles_for(self.words), squeeze(text))
+        if self._near_needles is None:  # once per query, not once per result rescored
+            self._near_needles = needles_for(self.words)
+        return near_factor(self._near_needles, squeeze(text))
 
     def filter_query(self) -> wq.Query | None:
         return wq.And(self.filters) if self.filters else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -108,6 +109,8 @@ class IndexReader:
         self._source_counts = None
         self._columns = None
         self._evaluator = Evaluator(self._searcher)
+        leaves = self._searcher.reader().leaf_readers()
+        self._leaves = ([offset for _, offset in leaves], [leaf for leaf, _ in leaves])
         # Document records are few: masking them is much cheaper than filtering on kind=para.
         self._doc_mask = self._evaluator.ids(wq.Term(f.KIND, f.KIND_DOC))
         self._heading_ids = self._evaluator.ids(wq.Term(f.ROLE, f.ROLE_HEADING))
@@ -209,7 +212,7 @@ class IndexReader:
         docnums, ranked = found.facet_ids, found.ranked
         names = self._doc_names()
         for score, docnum in ranked[(page - 1) * size: page * size]:
-            hit = self._searcher.stored_fields(docnum)
+            hit = self._stored(docnum)
             partial = found.is_partial(docnum)
             text_ = hit[f.TEXT]
             spans = find_spans(text_, plan.needles)
@@ -276,12 +279,19 @@ class IndexReader:
         tier_of = dict(zip(matches.ids.tolist(), tiers.tolist(), strict=True)) if len(
             ranked) > 1 else {}
         if plan.rescores:
-            stored = self._searcher.stored_fields
+            stored = self._stored
             ranked = rescore(ranked, lambda docnum: plan.near_factor(stored(docnum)[f.TEXT]),
                              tier_of.get)
         partial_ids = set(matches.ids[~complete].tolist()) if not complete.all() else set()
         return Found(ranked, int(complete.sum()), int((~complete).sum()),
                      matches.ids[complete] if complete.any() else matches.ids, partial_ids)
+
+    def _stored(self, docnum: int) -> dict:
+        """A record's stored fields, read from its segment directly: Whoosh's reader filters
+        each field name through the schema, a third of the time of reading 50 records."""
+        offsets, leaves = self._leaves
+        i = bisect_right(offsets, docnum) - 1
+        return leaves[i]._perdoc.stored_fields(docnum - offsets[i])
 
     def _facet_columns(self) -> Columns:
         """Per record number, codes of its document and top-level section; per year, the records
