@@ -53,9 +53,18 @@ def _resolve(query: str, corpus: str, doc: str, fragment: str) -> str:
     # Compare the way phrase search does, so width, case and line breaks do not matter.
     needle = squeeze(fragment)
     found = [p.key for p in paras if needle in squeeze(p.text)]
+    if len(found) > 1:  # a whole short paragraph (a heading) that a longer one repeats
+        found = [p.key for p in paras if needle == squeeze(p.text)] or found
     if len(found) != 1:
         raise ValueError(f"{where}: matches {len(found)} paragraphs, not exactly one {found}")
     return found[0]
+
+
+def _numbered(query: str, corpus: str, doc: str, number: int) -> str:
+    keys = [p.key for p in _paragraphs_by_doc(corpus).get(doc, []) if p.number == number]
+    if len(keys) != 1:
+        raise ValueError(f"query {query!r}: no paragraph {number} in {doc!r} ({corpus})")
+    return keys[0]
 
 
 def load_judgments(path: str | Path | None = None) -> list[Judged]:
@@ -68,7 +77,10 @@ def load_judgments(path: str | Path | None = None) -> list[Judged]:
             raise ValueError(f"query {query!r}: unknown corpus {corpus!r}")
         grades: dict[str, int] = {}
         for r in e["relevant"]:
-            key = _resolve(query, corpus, r["doc"], r["fragment"])
+            if "paragraph" in r:  # a text the report holds twice: named by its number
+                key = _numbered(query, corpus, r["doc"], int(r["paragraph"]))
+            else:
+                key = _resolve(query, corpus, r["doc"], r["fragment"])
             if key in grades:
                 raise ValueError(f"query {query!r}: {key} is judged twice ({r['fragment']!r})")
             grades[key] = int(r["grade"])

@@ -83,9 +83,9 @@ def collect() -> None:
         if line.strip():
             g = json.loads(line)
             grades[(g["query"], g["id"])] = int(g["grade"])
-    by_doc: dict[str, list[str]] = {}
+    by_doc: dict[str, list[paragraphs.Para]] = {}
     for p in paragraphs.load(relevance.CORPORA[CORPUS]):
-        by_doc.setdefault(p.doc, []).append(p.text)
+        by_doc.setdefault(p.doc, []).append(p)
     entries = []
     for q in pooled:
         relevant = []
@@ -93,14 +93,24 @@ def collect() -> None:
             grade = grades.get((q["query"], c["id"]))
             if grade is None:
                 raise SystemExit(f"no grade for {q['query']!r} candidate {c['id']}")
-            if grade > 0:
-                others = [t for t in by_doc[c["doc"]] if t != c["text"]]
-                relevant.append({"doc": c["doc"], "fragment": _fragment(c["text"], others),
-                                 "grade": grade})
+            if grade <= 0:
+                continue
+            same = [p.number for p in by_doc[c["doc"]] if p.text == c["text"]]
+            if len(same) > 1:  # the same text twice in a report: no fragment tells them apart
+                relevant += [{"doc": c["doc"], "paragraph": n, "grade": grade} for n in same]
+                continue
+            others = [p.text for p in by_doc[c["doc"]] if p.text != c["text"]]
+            relevant.append({"doc": c["doc"], "fragment": _fragment(c["text"], others),
+                             "grade": grade})
         entries.append({"query": q["query"], "corpus": CORPUS, "note": q["need"],
                         "relevant": relevant})
+    # A query no engine found anything relevant for says nothing about any of them (TREC
+    # leaves such topics out too); it is named here, not scored.
+    unscored = [e["query"] for e in entries if not e["relevant"]]
+    entries = [e for e in entries if e["relevant"]]
     header = ("# Blind judged set (tests/benchmarks/blind/pool.py): the pooled top 20 of every "
-              "engine,\n# graded without knowing which engine found what. Evaluation only.\n")
+              "engine,\n# graded without knowing which engine found what. Evaluation only.\n"
+              f"# Left out, nothing relevant in the pool: {', '.join(unscored) or 'none'}\n")
     (HERE / "judgments.yaml").write_text(
         header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100), "utf-8")
 
