@@ -134,3 +134,11 @@ def test_product_scores_on_seed_queries(seeds_reader, judged):
 def test_product_scores_on_prov2026_queries(prov2026_reader, judged):
     report = score_product(prov2026_reader, judged, "prov2026")
     assert_above_floors(report, "prov2026")
+
+
+def test_the_blind_set_resolves_and_is_not_the_tuning_set():
+    """tests/benchmarks/blind/: evaluation only, on a corpus the tuning set does not use."""
+    blind = relevance.load_judgments(relevance.HERE / "blind" / "judgments.yaml")
+    assert len(blind) >= 40 and all(j.grades for j in blind)
+    assert {j.corpus for j in blind} == {"wikisource_gwr"}
+    assert not {j.corpus for j in relevance.load_judgments()} & {"wikisource_gwr"}
