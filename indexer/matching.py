@@ -276,9 +276,11 @@ def grade(parts: list[Matches], strict: Matches | None) -> tuple[Matches, np.nda
     if not parts:
         found = strict if strict is not None else NONE
         return Matches(found.ids, found.scores.copy()), np.zeros(len(found), np.int64)
-    ids, where = np.unique(np.concatenate([p.ids for p in parts]), return_inverse=True)
-    scores = np.bincount(where, np.concatenate([p.scores for p in parts]), len(ids)).astype(float)
-    counts = np.bincount(where, minlength=len(ids))
+    if len(parts) == 1:
+        ids, scores = parts[0].ids, parts[0].scores.copy()
+        counts = np.ones(len(ids), np.int64)
+    else:
+        ids, scores, counts = _summed(parts)
     if strict is not None:  # parts ran within strict's records: all of them are in it
         scores += strict.scores[np.searchsorted(strict.ids, ids)]
     return Matches(ids, scores), counts
@@ -293,10 +295,22 @@ def _union(parts: list[Matches]) -> Matches:
     parts = [p for p in parts if len(p)]
     if len(parts) <= 1:
         return parts[0] if parts else NONE
-    ids, where = np.unique(np.concatenate([p.ids for p in parts]), return_inverse=True)
-    scores = np.zeros(len(ids))
-    np.add.at(scores, where, np.concatenate([p.scores for p in parts]))
+    ids, scores, _ = _summed(parts)
     return Matches(ids, scores)
+
+
+def _summed(parts: list[Matches]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every record of ``parts`` (ascending), its summed score and how many parts hold it."""
+    every = np.concatenate([p.ids for p in parts])
+    weights = np.concatenate([p.scores for p in parts])
+    top = int(every.max(initial=-1)) + 1
+    if len(every) * 16 > top:  # many matches: count on an array of record numbers, no sort
+        counts = np.bincount(every, minlength=top)
+        ids = np.flatnonzero(counts)
+        return ids, np.bincount(every, weights, top)[ids].astype(float), counts[ids]
+    ids, where = np.unique(every, return_inverse=True)
+    return (ids, np.bincount(where, weights, len(ids)).astype(float),
+            np.bincount(where, minlength=len(ids)))
 
 
 def _intersection(parts: list[Matches]) -> Matches:

@@ -56,10 +56,11 @@ class Found:
     complete: int
     partial: int
     facet_ids: np.ndarray
-    partial_ids: set[int]
+    partial_ids: np.ndarray  # ascending
 
     def is_partial(self, docnum: int) -> bool:
-        return docnum in self.partial_ids
+        at = np.searchsorted(self.partial_ids, docnum)
+        return bool(at < len(self.partial_ids) and self.partial_ids[at] == docnum)
 
 
 @dataclass
@@ -276,13 +277,14 @@ class IndexReader:
         paragraph = ~np.isin(matches.ids, self._heading_ids, assume_unique=True)
         tiers = counts * 2 + paragraph
         ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
-        tier_of = dict(zip(matches.ids.tolist(), tiers.tolist(), strict=True)) if len(
-            ranked) > 1 else {}
         if plan.rescores:
+            window = np.array([docnum for _, docnum in ranked[:RESCORE_WINDOW]], np.int64)
+            tier_of = dict(zip(window.tolist(), tiers[np.searchsorted(matches.ids, window)]
+                               .tolist(), strict=True))
             stored = self._stored
             ranked = rescore(ranked, lambda docnum: plan.near_factor(stored(docnum)[f.TEXT]),
                              tier_of.get)
-        partial_ids = set(matches.ids[~complete].tolist()) if not complete.all() else set()
+        partial_ids = matches.ids[~complete]
         return Found(ranked, int(complete.sum()), int((~complete).sum()),
                      matches.ids[complete] if complete.any() else matches.ids, partial_ids)
 
