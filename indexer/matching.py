@@ -143,8 +143,10 @@ class Evaluator:
             where = np.searchsorted(t_ids, ids)
             scores += t_scores[where]
             owner, positions = t_values.positions(where, format_)
-            keys = np.unique(owner * (1 << 32) + (positions - i + len(terms)))
-            starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+            keys = owner * (1 << 32) + (positions - i + len(terms))
+            if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():  # positions come ascending
+                keys = np.unique(keys)
+            starts = keys if starts is None else _sorted_intersection(starts, keys)
         found = np.zeros(len(ids), bool)
         found[starts >> 32] = True
         return Matches(ids[found], scores[found] * q.boost)
@@ -311,6 +313,17 @@ def _summed(parts: list[Matches]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ids, where = np.unique(every, return_inverse=True)
     return (ids, np.bincount(where, weights, len(ids)).astype(float),
             np.bincount(where, minlength=len(ids)))
+
+
+def _sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values of ascending, duplicate-free ``a`` that are in ``b`` (the same): a binary
+    search of the shorter in the longer, no sort."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a) or not len(b):
+        return a[:0]
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+    return a[b[at] == a]
 
 
 def _intersection(parts: list[Matches]) -> Matches:

@@ -21,7 +21,7 @@ PARTS_WEIGHT = 0.4  # a long word's inner words, all found apart, count less tha
 # rescore does: a positional query over every match cost most of the search time.
 PROXIMITY_BOOST = 0.5
 PROXIMITY_GAP = 6  # characters allowed between neighbouring words
-RESCORE_WINDOW = 50
+RESCORE_WINDOW = 30
 
 
 def near_factor(words: Sequence[str], text: str) -> float:
