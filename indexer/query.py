@@ -155,7 +155,6 @@ class QueryPlan:
         self.strict: list[bool] = []
         for group in parsed.groups:
             self._group(group)
-        self.groups = self.units  # (the name the relaxed fallback used)
         self.required: wq.Query | None = (
             None if not self.units else self.units[0] if len(self.units) == 1
             else wq.And(self.units))
@@ -236,13 +235,6 @@ class QueryPlan:
         parts = self._clause(clause, track=False)
         return _joined(parts) if parts else None
 
-    def relax(self) -> bool:
-        """Match any of the query's terms instead of all of them (when all found nothing)."""
-        if len(self.groups) < 2:
-            return False
-        self.required = wq.Or(self.groups)
-        return True
-
     def _filter(self, name: str, values: list[str]) -> wq.Query | None:
         if name == "doc":
             return wq.Or([wq.Term(f.DOC_ID, v) for v in values])
@@ -257,7 +249,9 @@ class QueryPlan:
         return wq.Or(options)
 
     def scoring_query(self) -> wq.Query:
-        """What to match and rank; exclusions are applied as a mask (see ``IndexReader``)."""
+        """The whole query as one Whoosh query, title boost included: the complete matches of
+        graded matching, scored as Whoosh scores them (what tests/test_matching.py compares
+        with Whoosh's collector); exclusions are applied as a mask (see ``IndexReader``)."""
         base = self.required if self.required is not None else wq.Every()
         boosts = [wq.Term(f.TITLE_WORDS, w) for w in dict.fromkeys(self.words)]
         return wq.AndMaybe(base, wq.Or(boosts)) if boosts else base

@@ -112,8 +112,8 @@ def plan_queries(reader, text: str) -> list[wq.Query]:
         queries.append(plan.excluded)
     if plan.filter_query() is not None:
         queries.append(plan.filter_query())
-    if plan.relax():
-        queries.append(plan.scoring_query())
+    if len(plan.units) > 1:  # what partial matches come from: any unit
+        queries.append(wq.Or(plan.units))
     return queries
 
 
