@@ -145,6 +145,14 @@ class _Sqlite:
     def stored(self, text):
         return text
 
+    def search(self, query, limit=10):
+        """The FTS5 query ``self._match`` makes of ``query``, in bm25 order."""
+        match = self._match(query)
+        if not match:
+            return []
+        return self._keys("SELECT key FROM para WHERE para MATCH ? ORDER BY bm25(para) LIMIT ?",
+                          (match, limit))
+
     def _keys(self, sql, args):
         return [key for (key,) in self.db.execute(sql, args)]
 
@@ -171,13 +179,6 @@ class FtsJieba(_Sqlite):
                 continue
             parts += [_fts_string(" ".join(words))] if phrase else map(_fts_string, words)
         return " AND ".join(parts)
-
-    def search(self, query, limit=10):
-        match = self._match(query)
-        if not match:
-            return []
-        return self._keys("SELECT key FROM para WHERE para MATCH ? ORDER BY bm25(para) LIMIT ?",
-                          (match, limit))
 
     def all_matches(self, phrase):
         match = self._match(f'"{phrase}"')
@@ -207,13 +208,6 @@ class FtsJiebaOr(_Sqlite):
     def _match(self, query, join=" OR "):
         words = [w for text, _ in parse_query(query) for w in search_words(text)]
         return join.join(map(_fts_string, dict.fromkeys(words)))
-
-    def search(self, query, limit=10):
-        match = self._match(query)
-        if not match:
-            return []
-        return self._keys("SELECT key FROM para WHERE para MATCH ? ORDER BY bm25(para) LIMIT ?",
-                          (match, limit))
 
     def all_matches(self, phrase):
         match = self._match(f'"{phrase}"', " AND ")
