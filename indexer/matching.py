@@ -273,18 +273,21 @@ def should_match(units: int) -> int:
 
 
 def grade(parts: list[Matches], strict: Matches | None) -> tuple[Matches, np.ndarray]:
-    """The records matching any of ``parts`` (all of ``strict`` too, when given), each scored
-    the sum of what it matches, and how many of ``parts`` each matches."""
+    """The records matching any of ``parts`` (with ``strict``: every record of it, the parts
+    having run within it), each scored the sum of what it matches, and how many of ``parts``
+    each matches."""
+    if strict is not None:
+        scores, counts = strict.scores.copy(), np.zeros(len(strict), np.int64)
+        for part in parts:  # a part's records are unique and all in strict's
+            at = np.searchsorted(strict.ids, part.ids)
+            scores[at] += part.scores
+            counts[at] += 1
+        return Matches(strict.ids, scores), counts
     if not parts:
-        found = strict if strict is not None else NONE
-        return Matches(found.ids, found.scores.copy()), np.zeros(len(found), np.int64)
+        return NONE, np.zeros(0, np.int64)
     if len(parts) == 1:
-        ids, scores = parts[0].ids, parts[0].scores.copy()
-        counts = np.ones(len(ids), np.int64)
-    else:
-        ids, scores, counts = _summed(parts)
-    if strict is not None:  # parts ran within strict's records: all of them are in it
-        scores += strict.scores[np.searchsorted(strict.ids, ids)]
+        return Matches(parts[0].ids, parts[0].scores.copy()), np.ones(len(parts[0]), np.int64)
+    ids, scores, counts = _summed(parts)
     return Matches(ids, scores), counts
 
 

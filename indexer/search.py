@@ -270,8 +270,8 @@ class IndexReader:
             matches.scores[np.searchsorted(matches.ids, boost.ids)] += boost.scores
         live = ~np.isin(matches.ids, mask, assume_unique=True)
         enough = counts >= should_match(len(graded))
-        if not (live & enough).any():  # as Meilisearch does: better some words than nothing
-            enough = counts > 0 if graded else enough
+        if graded and not (live & enough).any():  # as Meilisearch does: better some words
+            enough = counts >= (0 if strict is not None else 1)  # (or the phrase) than nothing
         matches, counts = matches.keep(live & enough), counts[live & enough]
         complete = counts == len(graded)
         paragraph = ~np.isin(matches.ids, self._heading_ids, assume_unique=True)

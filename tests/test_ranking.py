@@ -213,3 +213,9 @@ def test_page_divides_complete_from_partial_results(graded_reader, tmp_path):
         'class="hit partial"')
     body = client.get("/api/search", query_string={"q": "提高村民收入"}).get_json()
     assert [h["partial"] for h in body["results"]] == sorted(h["partial"] for h in body["results"])
+
+
+def test_a_phrase_with_words_nobody_has_still_shows_the_phrase(seeds_reader):
+    page = seeds_reader.search('"户户通" 量子计算', size=50)
+    assert page.relaxed and page.total == 0 and page.partial_total
+    assert all("户户通" in t for t in texts(page)) and page.missing == ["量子计算"]
