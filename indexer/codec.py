@@ -366,11 +366,13 @@ class CompactPerDocReader(whoosh3.W3PerDocReader):
 
     def _local_state(self):
         """This thread's decompressor (zstd's are not thread-safe) and last block read."""
-        with _OPENING:
-            if self._dictionary is None:
-                with self._segment.open_file(self._storage, DICTIONARY_EXT) as f:
-                    self._dictionary = zstd.ZstdCompressionDict(f.read())
-                self._local = threading.local()
+        if self._dictionary is None:
+            with _OPENING:  # once per segment, not once per record read
+                if self._dictionary is None:
+                    with self._segment.open_file(self._storage, DICTIONARY_EXT) as f:
+                        dictionary = zstd.ZstdCompressionDict(f.read())
+                    self._local = threading.local()
+                    self._dictionary = dictionary
         local = self._local
         if not hasattr(local, "unpacker"):
             local.unpacker = zstd.ZstdDecompressor(self._dictionary)

@@ -74,14 +74,14 @@ class RecordCache:
 def _read_segment(reader) -> _Segment:
     docs = [(number, reader.stored_fields(number))
             for number in term_ids(reader, f.KIND, f.KIND_DOC).tolist()]
-    doc_names, doc_code = _codes(reader, f.DOC_ID)
-    section_names, section_code = _codes(reader, f.SECTION)
+    doc_names, doc_code = column_codes(reader, f.DOC_ID)
+    section_names, section_code = column_codes(reader, f.SECTION)
     years = {year.decode(): term_ids(reader, f.YEARS, year.decode())
              for year in reader.lexicon(f.YEARS)}
     return _Segment(docs, doc_names, doc_code, section_names, section_code, years)
 
 
-def _codes(reader, fieldname: str) -> tuple[list[str], np.ndarray]:
+def column_codes(reader, fieldname: str) -> tuple[list[str], np.ndarray]:
     """The distinct values of a column, and per record the index of its value among them."""
     names: dict = {}
     count = reader.doc_count_all()

@@ -27,6 +27,7 @@ from .errors import (
 )
 from .matching import term_ids
 from .parallel import ParallelBuild
+from .records import column_codes
 from .reports import Block, Cleaner, Report, parse_report
 from .sources import content_hash, decode, doc_id_for, read_bytes, scan
 from .summary import IndexSummary
@@ -79,20 +80,13 @@ def _indexed_documents(ix) -> dict[str, dict]:
                 records = (leaf.stored_fields(n) for n in numbers)
                 docs.update((d[f.DOC_ID], {k: d[k] for k in MANIFEST}) for d in records)
                 continue
-            columns = [_column_values(leaf, name, numbers) for name in MANIFEST]
+            columns = []
+            for name in MANIFEST:
+                values, codes = column_codes(leaf, name)
+                columns.append([values[c] for c in codes[numbers].tolist()])
             docs.update((row[0], dict(zip(MANIFEST, row, strict=True)))
                         for row in zip(*columns, strict=True))
     return docs
-
-
-def _column_values(reader, fieldname: str, numbers: list[int]) -> list[str]:
-    column = reader.column_reader(fieldname, translate=False)
-    decode = reader.schema[fieldname].from_column_value
-    if hasattr(column, "codes"):  # codec.CodeColumn
-        values = [decode(v) for v in column.values()]
-        codes = column.codes()
-        return [values[c] for c in codes[numbers].tolist()]
-    return [decode(column[n]) for n in numbers]
 
 
 def _under(path: str, roots: Iterable[str | Path]) -> bool:

@@ -36,14 +36,7 @@ def engines(seed_paras, tmp_path_factory):
     """Every peer and the product, built on the seeds."""
     out = {}
     for name in run.ENGINES:
-        workdir = tmp_path_factory.mktemp(name)
-        engine = run.make_engine(name)
-        if name == run.PRODUCT:
-            engine.build(SEEDS, workdir)
-            engine.open(SEEDS, workdir)
-        else:
-            engine.build(seed_paras, workdir)
-        out[name] = engine
+        out[name] = run.built_here(name, SEEDS, seed_paras, tmp_path_factory.mktemp(name))
     return out
 
 

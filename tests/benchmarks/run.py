@@ -49,6 +49,18 @@ def make_engine(name):
     return Product() if name == PRODUCT else peers.PEERS[name]()
 
 
+def built_here(name, folder, paras, workdir):
+    """An engine built in this process on ``folder`` (the product reads the files, the peers
+    get its ``paras``), ready to search."""
+    engine = make_engine(name)
+    if name == PRODUCT:
+        engine.build(folder, workdir)
+        engine.open(folder, workdir)
+    else:
+        engine.build(paras, workdir)
+    return engine
+
+
 # --- building, each in its own process (builds.py) ----------------------------------------
 
 def build_all(engines, folder, workroot, errors, isolate=True) -> dict:

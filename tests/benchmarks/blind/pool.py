@@ -45,12 +45,7 @@ def pool() -> None:
         for name in run.ENGINES:
             workdir = Path(tmp) / name
             workdir.mkdir()
-            engine = run.make_engine(name)
-            if name == run.PRODUCT:
-                engine.build(folder, workdir)
-                engine.open(folder, workdir)
-            else:
-                engine.build(paras, workdir)
+            engine = run.built_here(name, folder, paras, workdir)
             runs[name] = {q["query"]: engine.search(q["query"], DEPTH) for q in queries}
     rng = random.Random(SEED)
     with (HERE / "pool.jsonl").open("w", encoding="utf-8") as out:
