@@ -76,8 +76,9 @@ def index(settings, paths, rebuild, prune, as_json, job):
 
     The index remembers every file and folder it was given, and the configured
     index.folders; without PATHS, and on a rebuild, it reads all of them again.
-    Reads .txt and .md files (see index.extensions); other types are skipped
-    and counted. Unchanged files are not re-read.
+    Reads .txt, .md, .docx, .pdf, .doc and .wps files (see index.extensions;
+    .doc and .wps need LibreOffice); other types are skipped and counted.
+    Unchanged files are not re-read.
     """
     from .writer import index_reports
 
@@ -119,6 +120,18 @@ def index(settings, paths, rebuild, prune, as_json, job):
         click.echo(f"Error: nothing indexed: no report files ({types}) in "
                    f"{', '.join(summary.sources) or 'the sources'}", err=True)
         sys.exit(EXIT_NOTHING_INDEXED)
+
+
+@main.command("run-job", hidden=True)
+@click.argument("job_file", type=click.Path(dir_okay=False, exists=True))
+@common
+def run_job(settings, job_file):
+    """Do an upload or delete job (started by the web app; see indexer/jobs.py)."""
+    from .job_runner import run
+
+    job = run(job_file, settings)
+    if job["state"] == "failed":
+        sys.exit(1)
 
 
 @main.command()
@@ -194,7 +207,7 @@ def search(settings, query, as_json, limit, page, doc, year, section):
 
     warm_up(settings.user_words())  # load jieba first: took_ms is the search alone
     result = IndexReader(settings).search(query, page=page, size=limit, doc=list(doc),
-                                          year=list(year), section=list(section))
+                                          year=list(year), section=list(section), suggest=True)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         return

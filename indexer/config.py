@@ -36,6 +36,10 @@ def _positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
+def _positive_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
 def _count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
@@ -78,12 +82,21 @@ SETTINGS: list[Setting] = [
     Setting("index.folders", ["seeds"], _str_list,
             "folders `report-search index` always reads (beside every path it was given before)",
             is_path=True),
-    Setting("index.extensions", [".txt", ".md"], _str_list,
-            "file endings that are read; files of other types are skipped and counted"),
+    Setting("index.extensions", [".txt", ".md", ".docx", ".pdf", ".doc", ".wps"], _str_list,
+            "file endings that are read; files of other types are skipped and counted "
+            "(.doc and .wps only where LibreOffice's soffice is installed)"),
     Setting("index.lock_timeout", 30, lambda v: isinstance(v, (int, float)) and v >= 0,
             "seconds a second writer waits for the first before giving up"),
     Setting("index.max_file_mb", 50, _positive_int,
             "larger files are reported as failed and not read"),
+    Setting("index.parse_timeout", 60, _positive_number,
+            "seconds a .docx or .pdf may take to read before it is skipped as failed"),
+    Setting("index.parse_memory_mb", 1024, _positive_int,
+            "memory a .docx or .pdf may take to read before it is skipped as failed"),
+    Setting("index.max_unzipped_mb", 200, _positive_int,
+            "a .docx that unpacks to more is refused (a zip bomb)"),
+    Setting("index.convert_timeout", 120, _positive_number,
+            "seconds LibreOffice may take to convert a .doc or .wps before it is skipped"),
     Setting("index.processes", 0, _count,
             "worker processes for a large rebuild; 0 = one per CPU core, 1 = no workers"),
     Setting("index.parallel_min_mb", 2.0,
@@ -112,12 +125,18 @@ SETTINGS: list[Setting] = [
     Setting("search.facet_size", 20, _count,
             "values listed per facet by default: those with the most matches (0 = no facets)"),
     Setting("search.max_query_length", 1000, _positive_int, "longest query, in characters"),
+    Setting("index.uploads", None, lambda v: v is None or (isinstance(v, str) and v != ""),
+            "folder for reports uploaded from /admin or POST /api/documents; unset: "
+            "<index.path>/uploads", is_path=True),
+    Setting("server.max_upload_mb", 50, _positive_int,
+            "largest upload request (all its files), in MB; larger ones get a 413"),
     Setting("server.host", "127.0.0.1", lambda v: isinstance(v, str) and v != "", "address"),
     Setting("server.port", 8000, lambda v: _positive_int(v) and v < 65536, "TCP port"),
     Setting("server.workers", 3, _positive_int, "gunicorn worker processes"),
     Setting("server.admin_token", None, lambda v: v is None or (isinstance(v, str) and len(v) >= 8),
-            "secret (8+ characters) that POST /api/index and /api/jobs require as "
-            "'Authorization: Bearer <token>'; unset (the default) turns them off"),
+            "secret (8+ characters) that the admin page (/admin), uploads, POST /api/index and "
+            "/api/jobs require ('Authorization: Bearer <token>' from scripts); unset (the "
+            "default) turns them off"),
 ]
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -171,7 +190,7 @@ def dump_settings(settings: Settings) -> str:
     """A config file that loads back as ``settings`` (paths made absolute), for a child process."""
     values = settings.as_dict()
     for setting in SETTINGS:
-        if setting.is_path:
+        if setting.is_path and values[setting.key] is not None:
             value = values[setting.key]
             values[setting.key] = ([os.path.abspath(v) for v in value]
                                    if isinstance(value, list) else os.path.abspath(value))
@@ -237,7 +256,7 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
                 if not isinstance(setting.default, list)
                 else f"Invalid value for '{key}' in {path}: expected a list of strings"
             )
-        if setting.is_path:
+        if setting.is_path and value is not None:
             value = _resolve(value, path.parent)
         values[key] = value
     return Settings(values, str(path))

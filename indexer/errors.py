@@ -43,3 +43,9 @@ class SourceNotFoundError(ReportSearchError):
 
 class JobNotFoundError(ReportSearchError):
     code = "job_not_found"
+
+
+class MissingConverterError(UnreadableFileError):
+    """A file whose format needs a program that is not installed: skipped, not failed."""
+
+    code = "missing_converter"

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import threading
@@ -21,6 +22,8 @@ import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from .config import Settings, dump_settings
 from .errors import JobNotFoundError
@@ -31,6 +34,7 @@ ID_RE = re.compile(r"^[0-9a-f]{16}$")
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
 JOB_LOCK_TIMEOUT = 24 * 3600  # a queued job waits for the running indexer, however long
 RUNNING = ("queued", "processing")
+RETRIES = 1  # a job whose process died is started again once
 
 
 def _now() -> str:
@@ -54,6 +58,9 @@ class JobFile:
         self.path = Path(path)
         self._last = 0.0
 
+    def read(self) -> dict:
+        return json.loads(self.path.read_text("utf-8"))
+
     def update(self, **changes) -> dict:
         job = json.loads(self.path.read_text("utf-8"))
         job.update(changes)
@@ -62,7 +69,9 @@ class JobFile:
 
     def progress(self, files: Iterable[Path], total: int) -> Iterator[Path]:
         """Wraps the indexer's file loop: called once the index lock is held."""
-        self.update(state="processing", started_at=_now(), progress={"done": 0, "total": total})
+        started = self.read().get("started_at") or _now()
+        self.update(state="processing", started_at=started, message=None,
+                    progress={"done": 0, "total": total})
         done = 0
         for path in files:
             yield path
@@ -84,32 +93,76 @@ def start_index_job(settings: Settings) -> dict:
     """Queue an indexer run over every source of the index, in a process of its own. A run
     still queued (waiting for the running one) will read everything anyway: it is returned
     instead of a new one, so repeated calls never pile up processes."""
+    waiting = [j for j in list_jobs(settings) if j["state"] == "queued" and j["kind"] == "index"]
+    if waiting:
+        return waiting[0]
+    return _start(settings, "index", lambda path, config: [
+        sys.executable, "-m", "indexer.cli", "index", "--json", "--job", str(path),
+        "--config", str(config)])
+
+
+def start_upload_job(settings: Settings, files: list[tuple[str, bytes]],
+                     refused: list[tuple[str, str]] = ()) -> dict:
+    """Queue the indexing of uploaded files ((original name, content) each); ``refused`` are
+    the files already turned down, (name, why), listed in the job as failed."""
+    def stage(job_id: str, folder: Path) -> dict:
+        staging = folder / job_id
+        staging.mkdir()
+        entries = []
+        for number, (name, data) in enumerate(files):
+            staged = staging / f"{number}.upload"
+            staged.write_bytes(data)
+            entries.append({"name": name, "size": len(data), "staged": str(staged),
+                            "outcome": None, "reason": None, "doc_id": None})
+        entries += [{"name": name, "size": None, "staged": None, "outcome": "failed",
+                     "reason": why, "doc_id": None} for name, why in refused]
+        return {"files": entries}
+
+    return _start(settings, "upload", _run_command, stage)
+
+
+def start_delete_job(settings: Settings, doc_id: str, path: str, title: str) -> dict:
+    """Queue the removal of an uploaded document: its file and its records."""
+    return _start(settings, "delete", _run_command,
+                  lambda job_id, folder: {"document": {"doc_id": doc_id, "path": path,
+                                                       "title": title}})
+
+
+def _run_command(path: Path, config: Path) -> list[str]:
+    return [sys.executable, "-m", "indexer.cli", "run-job", str(path), "--config", str(config)]
+
+
+def _start(settings: Settings, kind: str, command, payload=None) -> dict:
     folder = jobs_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_old(folder)
-    waiting = [j for j in list_jobs(settings) if j["state"] == "queued"]
-    if waiting:
-        return waiting[0]
     job_id = secrets.token_hex(8)
-    job = {"id": job_id, "kind": "index", "state": "queued", "created_at": _now(),
+    job = {"id": job_id, "kind": kind, "state": "queued", "created_at": _now(),
            "started_at": None, "finished_at": None, "progress": None, "summary": None,
-           "error": None, "pid": None}
+           "error": None, "message": None, "attempts": 0, "pid": None}
+    if payload is not None:
+        job.update(payload(job_id, folder))
     path = folder / f"{job_id}.json"
-    _write(path, job)
     config = folder / f"{job_id}.yaml"
     # The indexer needs no admin token: it stays out of the index folder.
     job_settings = settings.replace(index__lock_timeout=JOB_LOCK_TIMEOUT, server__admin_token=None)
     config.write_text(dump_settings(job_settings), "utf-8")
-    with (folder / f"{job_id}.log").open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "indexer.cli", "index", "--json", "--job", str(path),
-             "--config", str(config)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
-        )
-    job = JobFile(path).update(pid=proc.pid, pid_started=_started(proc.pid))
+    job["command"] = command(path, config)
+    _write(path, job)
+    return _public(_launch(path))
+
+
+def _launch(path: Path) -> dict:
+    """Start (or restart) the job's process."""
+    job = json.loads(path.read_text("utf-8"))
+    with path.with_suffix(".log").open("ab") as log:
+        proc = subprocess.Popen(job["command"], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                start_new_session=True)
+    job = JobFile(path).update(pid=proc.pid, pid_started=_started(proc.pid),
+                               attempts=job.get("attempts", 0) + 1)
     # Reap it when it ends (else it stays a zombie of this worker and looks alive).
-    threading.Thread(target=proc.wait, daemon=True, name=f"job-{job_id}").start()
-    return _public(job)
+    threading.Thread(target=proc.wait, daemon=True, name=f"job-{job['id']}").start()
+    return job
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -144,8 +197,14 @@ def _alive(job: dict) -> bool:
     return fields[0] != "Z" and fields[19] == job.get("pid_started", fields[19])
 
 
+PRIVATE = ("pid", "pid_started", "command")
+
+
 def _public(job: dict) -> dict:
-    return {k: v for k, v in job.items() if k not in ("pid", "pid_started")}
+    public = {k: v for k, v in job.items() if k not in PRIVATE}
+    if "files" in public:
+        public["files"] = [{k: v for k, v in f.items() if k != "staged"} for f in public["files"]]
+    return public
 
 
 def read_job(settings: Settings, job_id: str) -> dict:
@@ -158,11 +217,30 @@ def read_job(settings: Settings, job_id: str) -> dict:
     except FileNotFoundError:  # deleted meanwhile as an old job
         raise JobNotFoundError(f"no job with id {job_id!r}") from None
     if job["state"] in RUNNING and job.get("pid") and not _alive(job):
-        job = json.loads(path.read_text("utf-8"))  # it may have finished meanwhile
-        if job["state"] in RUNNING:
-            job = JobFile(path).fail("job_died", "the indexer process ended unexpectedly; "
-                                                 f"its output is in {path.with_suffix('.log')}")
+        job = _died(path)
     return _public(job)
+
+
+def _died(path: Path) -> dict:
+    """A job whose process is gone without a word (killed, a crash, a reboot): started once
+    more, then failed. One web worker decides: the others find the lock taken."""
+    lock = FileLock(str(path.with_suffix(".lock")))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return json.loads(path.read_text("utf-8"))
+    try:
+        job = json.loads(path.read_text("utf-8"))  # it may have finished meanwhile
+        if job["state"] not in RUNNING or _alive(job):
+            return job
+        if job.get("command") and job.get("attempts", 1) < RETRIES + 1:
+            JobFile(path).update(state="queued", message="the indexer process ended "
+                                 "unexpectedly; started again")
+            return _launch(path)
+        return JobFile(path).fail("job_died", "the indexer process ended unexpectedly; "
+                                              f"its output is in {path.with_suffix('.log')}")
+    finally:
+        lock.release()
 
 
 def _newest(folder: Path) -> list[Path]:
@@ -195,5 +273,6 @@ def _remove_old(folder: Path) -> None:
                 continue
         except (OSError, ValueError, KeyError):
             pass
-        for suffix in (".json", ".yaml", ".log"):
+        for suffix in (".json", ".yaml", ".log", ".lock"):
             path.with_suffix(suffix).unlink(missing_ok=True)
+        shutil.rmtree(path.with_suffix(""), ignore_errors=True)  # an upload's staged files

@@ -45,10 +45,27 @@ class Block:
     section_path: tuple[str, ...]  # headings from level 1 down (a heading includes itself)
     section_no: str  # "2.1.3": position among siblings at each level
     level: int | None = None  # heading level 1-3; None for a body paragraph
+    page: int | None = None  # 1-based page of the original file (PDF) where the block starts
 
     @property
     def is_heading(self) -> bool:
         return self.level is not None
+
+
+BODY = -1  # Piece.level of a paragraph that is never a heading
+
+
+@dataclass
+class Piece:
+    """A paragraph as a file reader found it, before cleaning and the outline.
+
+    ``level`` is what the file's own structure says: 0 the document's title, 1-9 a heading
+    (a Word heading style or outline level), BODY never a heading (a table row, a footnote),
+    None a paragraph whose text decides (the ``一、``/``（一）`` rules)."""
+
+    text: str
+    level: int | None = None
+    page: int | None = None
 
 
 @dataclass
@@ -57,6 +74,7 @@ class Report:
     title_source: str  # "text", "file name" or "first sentence"
     years: list[int]
     blocks: list[Block] = field(default_factory=list)
+    format: str = "txt"  # the file's format: txt, md, docx, pdf, doc, wps
 
     @property
     def text(self) -> str:
@@ -206,24 +224,43 @@ def _glue(a: str, b: str) -> str:
 
 def reflow(lines: list[str]) -> list[str]:
     """Join hard-wrapped lines into paragraphs."""
+    return [text for text, _ in reflow_lines(lines)]
+
+
+def reflow_lines(lines: list[str]) -> list[tuple[str, int]]:
+    """Join hard-wrapped lines into paragraphs: (paragraph, index of its first line)."""
     wrap = _wrap_width(lines)
-    paragraphs: list[str] = []
-    current = ""
+    paragraphs: list[tuple[str, int]] = []
+    current, first = "", 0
     for i, line in enumerate(lines):
         if not line:
             if current:
-                paragraphs.append(current)
+                paragraphs.append((current, first))
             current = ""
             continue
+        if not current:
+            first = i
         current = _glue(current, line) if current else line
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         after = lines[i + 2] if i + 2 < len(lines) else ""
         if not _joins(line, nxt, after, wrap):
-            paragraphs.append(current)
+            paragraphs.append((current, first))
             current = ""
     if current:
-        paragraphs.append(current)
+        paragraphs.append((current, first))
     return paragraphs
+
+
+def clean_piece(text: str) -> str:
+    """A paragraph's text trimmed of format characters and surrounding (ideographic) space."""
+    return strip_invisible(text).strip().strip("\u3000").strip()
+
+
+def lines_to_pieces(raw: str, cleaner: Cleaner, pages: list[int] | None = None) -> list[Piece]:
+    """Plain text (hard-wrapped or not) -> pieces; ``pages`` gives each line's page."""
+    lines = _clean_lines(raw, cleaner)
+    return [Piece(text, None, pages[first] if pages else None)
+            for text, first in reflow_lines(lines)]
 
 
 def _reads_as_title(text: str) -> bool:
@@ -279,15 +316,30 @@ def _years(*texts: str) -> list[int]:
 def parse_report(raw: str, name: str = "", cleaner: Cleaner | None = None) -> Report:
     """Parse one report's text. ``name`` (the file name) is the fallback for the title."""
     cleaner = cleaner or Cleaner([])
-    paragraphs = [p for p in reflow(_clean_lines(raw, cleaner)) if not cleaner.is_boilerplate(p)]
+    return build_report(lines_to_pieces(raw, cleaner), name, cleaner)
 
-    title_at = _find_title(paragraphs)
+
+STYLED_RANK = {1: 1, 2: 2, 3: 3}  # a styled heading's level -> the rank of the text rules
+
+
+def build_report(pieces: list[Piece], name: str = "", cleaner: Cleaner | None = None) -> Report:
+    """Pieces from any reader -> the report: title, outline, blocks. A heading the file marks
+    as one (a Word style) is taken as it is; other pieces go through the text rules."""
+    cleaner = cleaner or Cleaner([])
+    pieces = [Piece(t, p.level, p.page) for p in pieces
+              if (t := clean_piece(p.text)) and not cleaner.is_boilerplate(t)]
+
+    marked = next((i for i, p in enumerate(pieces) if p.level == 0), None)
+    title_at = marked if marked is not None else _find_title(
+        [p.text for p in pieces if p.level is None])
+    if marked is None and title_at is not None:  # an index among the unmarked pieces
+        title_at = [i for i, p in enumerate(pieces) if p.level is None][title_at]
     if title_at is not None:
-        title, source = paragraphs.pop(title_at), "text"
+        title, source = pieces.pop(title_at).text, "text"
     elif title := _title_from_name(name):
         source = "file name"
     else:
-        first = paragraphs[0] if paragraphs else "untitled"
+        first = pieces[0].text if pieces else "untitled"
         end = SENTENCE_END_RE.search(first)
         title = first[: end.start()] if end and end.start() else first
         title, source = (title[:30] + "…" if len(title) > 30 else title), "first sentence"
@@ -297,13 +349,12 @@ def parse_report(raw: str, name: str = "", cleaner: Cleaner | None = None) -> Re
     counts: dict[tuple[str, ...], int] = {}  # children seen under each path
     offset = 0
 
-    def add(text: str, level: int | None) -> None:
+    def add(text: str, level: int | None, page: int | None) -> None:
         nonlocal offset
         path = tuple(h for _, h, _ in stack)
         number = ".".join(str(o) for _, _, o in stack)
-        report.blocks.append(
-            Block(len(report.blocks) + 1, text, offset, offset + len(text), path, number, level)
-        )
+        report.blocks.append(Block(len(report.blocks) + 1, text, offset, offset + len(text),
+                                   path, number, level, page))
         offset += len(text) + 1
 
     def push(rank: int, text: str) -> None:
@@ -313,22 +364,30 @@ def parse_report(raw: str, name: str = "", cleaner: Cleaner | None = None) -> Re
         counts[parent] = counts.get(parent, 0) + 1
         stack.append((rank, text, counts[parent]))
 
+    # A file that marks its headings (Word styles) has no unmarked plain-text headings.
     seen_heading = False
-    for text in paragraphs:
-        split = split_heading(text)
-        if split:
+    plain_headings = not any(p.level for p in pieces if p.level != BODY)
+    for piece in pieces:
+        text = piece.text
+        if piece.level == BODY:
+            add(text, None, piece.page)
+        elif piece.level:  # marked by the file: Heading 1 is level 1, deeper ones nest below 3
+            push(STYLED_RANK.get(piece.level, 4), text)
+            add(text, min(piece.level, 3), piece.page)
+            seen_heading = True
+        elif split := split_heading(text):
             heading, rest = split
             rank, level = heading_style(heading)
             push(rank, heading)
-            add(heading, level)
+            add(heading, level, piece.page)
             if rest:
-                add(rest, None)
+                add(rest, None, piece.page)
             seen_heading = True
-        elif seen_heading and _is_plain_heading(text):
+        elif seen_heading and plain_headings and _is_plain_heading(text):
             push(PLAIN_HEADING_RANK, text)
-            add(text, 1)
+            add(text, 1, piece.page)
         else:
-            add(text, None)
+            add(text, None, piece.page)
 
     level1 = " ".join(b.text for b in report.blocks if b.level == 1)
     first_body = next((b.text for b in report.paragraphs), "")

@@ -16,7 +16,7 @@ from .postings import CompactPositions
 from .ranking import HEADING_BOOST, TITLE_BOOST
 from .reports import Report
 
-SCHEMA_VERSION = 7  # bump on any change below: an index of another version is rebuilt
+SCHEMA_VERSION = 8  # bump on any change below: an index of another version is rebuilt
 
 KIND = "kind"
 KEY = "key"
@@ -45,6 +45,8 @@ TITLE_SOURCE = "title_source"
 OUTLINE = "outline"
 ROLE = "role"  # ROLE_HEADING on a heading's record: ranked below the paragraphs it heads
 ROLE_HEADING = "heading"
+FORMAT = "format"  # the original file's format (txt, md, docx, pdf, doc, wps)
+PAGE = "page"  # the page of the original (PDF) a paragraph starts on
 
 KIND_PARA = "para"
 KIND_DOC = "doc"
@@ -106,6 +108,8 @@ def build_schema(user_words, stop_words) -> wf.Schema:
         TITLE_SOURCE: wf.STORED(),
         OUTLINE: wf.STORED(),
         ROLE: wf.ID(),
+        FORMAT: wf.STORED(),
+        PAGE: wf.STORED(),
     })
 
 
@@ -121,7 +125,7 @@ def add_report(writer, doc_id: str, path: str, digest: str, size: int, report: R
         KIND: KIND_DOC, KEY: doc_id, DOC_ID: doc_id, TITLE: report.title,
         TITLE_SOURCE: report.title_source, YEARS: years, PATH: path,
         CONTENT_HASH: digest, SIZE: size, PARAGRAPH_COUNT: len(report.blocks),
-        INDEXED_AT: _now(), OUTLINE: outline,
+        INDEXED_AT: _now(), OUTLINE: outline, FORMAT: report.format,
     })
     for block in report.blocks:
         writer.add_document(**{
@@ -133,4 +137,5 @@ def add_report(writer, doc_id: str, path: str, digest: str, size: int, report: R
             LEVEL: block.level, TEXT: block.text, START: block.start, END: block.end,
             BODY: block.text, CHARS: block.text, CHAR: block.text,
             **({ROLE: ROLE_HEADING} if block.is_heading else {}),
+            **({PAGE: block.page} if block.page else {}),
         })

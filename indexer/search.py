@@ -45,6 +45,7 @@ class Hit:
     file_name: str = ""  # the report's file: it tells apart reports that share a title
     title_shared: bool = False  # another report has the same title
     partial: bool = False  # holds some of the query's words, not all (ranked after those that do)
+    page: int | None = None  # the page of the original file (a PDF) the paragraph starts on
 
 
 @dataclass
@@ -75,6 +76,7 @@ class SearchPage:
     missing: list[str] = field(default_factory=list)  # terms no paragraph has (relaxed or none)
     results: list[Hit] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in FACETS})
+    suggestions: list[str] = field(default_factory=list)  # "did you mean", when nothing found
 
     def as_json(self) -> dict:
         # dataclasses.asdict deep-copies every value: 1.7 ms of a 9 ms search at 100k
@@ -177,10 +179,13 @@ class IndexReader:
 
     def search(self, text: str, page: int = 1, size: int | None = None,
                doc: list[str] | None = None, year: list[str] | None = None,
-               section: list[str] | None = None, facet_size: int | None = None) -> SearchPage:
+               section: list[str] | None = None, facet_size: int | None = None,
+               suggest: bool = False) -> SearchPage:
         """One page of paragraphs for ``text``; ``doc``/``year``/``section`` narrow it. Each
         facet lists its ``facet_size`` values with the most matches (as Elasticsearch's terms
-        aggregation does; 0 lists none): at 100k paragraphs the report facet alone had 2,000."""
+        aggregation does; 0 lists none): at 100k paragraphs the report facet alone had 2,000.
+        With ``suggest``, a search that finds nothing with every word says what the query
+        might have meant (``suggestions``)."""
         started = time.perf_counter()
         size = size or self.settings["search.page_size"]
         if len(text) > self.settings["search.max_query_length"]:
@@ -223,11 +228,13 @@ class IndexReader:
                 paragraph=hit[f.PARAGRAPH], score=round(score, 4), text=text_,
                 snippet_html=str(snippet(text_, spans)), highlights=spans,
                 file_name=doc.get("file_name", ""), title_shared=doc.get("shared", False),
-                partial=partial,
+                partial=partial, page=hit.get(f.PAGE),
             ))
         facet_size = self.settings["search.facet_size"] if facet_size is None else facet_size
         if facet_size:
             result.facets = self._facets(docnums, facet_size)
+        if suggest and not result.total:
+            result.suggestions = self.suggest(text)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
@@ -420,10 +427,26 @@ class IndexReader:
         out["paragraphs"] = [
             {"paragraph": r[f.PARAGRAPH], "text": r[f.TEXT], "section_path": r[f.SECTION_PATH],
              "section_number": r.get(f.SECTION_NO, ""), "level": r.get(f.LEVEL),
-             "start": r[f.START], "end": r[f.END]}
+             "start": r[f.START], "end": r[f.END], "page": r.get(f.PAGE)}
             for r in paras
         ]
         return out
+
+    def path_of(self, doc_id: str) -> str:
+        """The absolute path a document was read from."""
+        meta = self._searcher.document(**{f.DOC_ID: doc_id, f.KIND: f.KIND_DOC})
+        if meta is None:
+            raise DocumentNotFoundError(f"no document with id {doc_id!r}")
+        return meta[f.PATH]
+
+    def original(self, doc_id: str) -> Path:
+        """The file a document was read from, only where it lies inside one of the index's
+        sources (a record cannot send the server's other files) and is still there."""
+        path = Path(os.path.realpath(self.path_of(doc_id)))
+        roots = [Path(os.path.realpath(s)) for s in self.source_paths()]
+        if not any(path == r or path.is_relative_to(r) for r in roots) or not path.is_file():
+            raise DocumentNotFoundError(f"the original file of {doc_id!r} is no longer there")
+        return path
 
     def _count(self, kind: str) -> int:
         # A search, not doc_frequency: that would still count deleted records.
@@ -478,5 +501,5 @@ def _doc_summary(record: dict, sources: list[PurePath]) -> dict:
         "file_name": PurePath(record[f.PATH]).name,
         "path": shown_path(record[f.PATH], sources), "paragraph_count": record[f.PARAGRAPH_COUNT],
         "indexed_at": record[f.INDEXED_AT], "content_hash": record[f.CONTENT_HASH],
-        "size": record[f.SIZE],
+        "size": record[f.SIZE], "format": record.get(f.FORMAT, "txt"),
     }

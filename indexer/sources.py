@@ -112,6 +112,10 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         raise UnreadableFileError(f"{path}: cannot read ({e.strerror})") from None
 
 
+def _named(name: str, why: str) -> str:
+    return f"{name}: {why}" if name else why
+
+
 def decode(data: bytes, name: str = "") -> str:
     """Text of a report file, or UnreadableFileError naming the file and why."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -120,7 +124,8 @@ def decode(data: bytes, name: str = "") -> str:
         encodings = ("utf-16",)
     else:
         if b"\x00" in data:
-            raise UnreadableFileError(f"{name}: binary file (contains NUL bytes), not a report")
+            raise UnreadableFileError(
+                _named(name, "binary file (contains NUL bytes), not a report"))
         encodings = ENCODINGS
     for encoding in encodings:
         try:
@@ -129,10 +134,10 @@ def decode(data: bytes, name: str = "") -> str:
             continue
         break
     else:
-        raise UnreadableFileError(f"{name}: not UTF-8 or GB18030/GBK text")
+        raise UnreadableFileError(_named(name, "not UTF-8 or GB18030/GBK text"))
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and not c.isspace())
     if controls > max(8, len(text) // 100):
-        raise UnreadableFileError(f"{name}: binary file (control characters), not a report")
+        raise UnreadableFileError(_named(name, "binary file (control characters), not a report"))
     if not text.strip():
-        raise UnreadableFileError(f"{name}: empty file, nothing to index")
+        raise UnreadableFileError(_named(name, "empty file, nothing to index"))
     return text

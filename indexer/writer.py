@@ -22,14 +22,16 @@ from .errors import (
     ConfigError,
     IndexBusyError,
     IndexNotFoundError,
+    MissingConverterError,
     SourceNotFoundError,
     UnreadableFileError,
 )
 from .matching import term_ids
 from .parallel import ParallelBuild
+from .readers import Readers
 from .records import column_codes
-from .reports import Block, Cleaner, Report, parse_report
-from .sources import content_hash, decode, doc_id_for, read_bytes, scan
+from .reports import Block, Cleaner, Report
+from .sources import content_hash, doc_id_for, read_bytes, scan
 from .summary import IndexSummary
 
 Progress = Callable[[Iterable[Path], int], Iterable[Path]]
@@ -276,6 +278,7 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
     else:
         whoosh_writer = open_writer(ix)
         sink = _Sink(whoosh_writer)
+    readers = Readers(settings, cleaner)
     try:
         for path in progress(files, len(files)) if progress else files:
             doc_id = doc_id_for(path)
@@ -289,9 +292,10 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
                     summary.unchanged += 1
                     written.add(doc_id)
                     continue
-                report = parse_report(decode(data, str(path)), path.name, cleaner)
-                if not report.blocks:
-                    raise UnreadableFileError(f"{path}: no report text left after cleaning")
+                report = readers.read(path, data)
+            except MissingConverterError as e:
+                summary.skipped.append((str(path), e.message))
+                continue
             except UnreadableFileError as e:
                 summary.failed.append((str(path), e.message))
                 continue
@@ -338,6 +342,8 @@ def _index_locked(settings, root, paths, rebuild, prune, progress) -> IndexSumma
     except BaseException:
         sink.cancel()
         raise
+    finally:
+        readers.close()
 
     failed = {p for p, _ in summary.failed}
     # A path named now that failed is not remembered; a remembered one that failed (an
@@ -368,11 +374,12 @@ def _carry_over(sink, old_ix, doc_id: str) -> int:
         records = list(searcher.documents(**{f.DOC_ID: doc_id, f.KIND: f.KIND_PARA}))
     blocks = [
         Block(r[f.PARAGRAPH], r[f.TEXT], r[f.START], r[f.END], tuple(r[f.SECTION_PATH]),
-              r.get(f.SECTION_NO, ""), r.get(f.LEVEL))
+              r.get(f.SECTION_NO, ""), r.get(f.LEVEL), r.get(f.PAGE))
         for r in sorted(records, key=lambda r: r[f.PARAGRAPH])
     ]
     years = [int(y) for y in doc[f.YEARS].split(",") if y]
-    report = Report(doc[f.TITLE], doc.get(f.TITLE_SOURCE, "text"), years, blocks)
+    report = Report(doc[f.TITLE], doc.get(f.TITLE_SOURCE, "text"), years, blocks,
+                    doc.get(f.FORMAT, "txt"))
     # No content hash: the next run that can read the file re-reads it (cleaning may differ).
     sink.add(doc[f.DOC_ID], doc[f.PATH], "", doc[f.SIZE], report)
     return len(blocks)

@@ -369,7 +369,9 @@ def error_classes():
 
 # The statuses a client relies on; any other code is a server-side failure, 500.
 KNOWN_STATUS = {"invalid_parameter": 400, "invalid_query": 400, "document_not_found": 404,
-                "job_not_found": 404, "index_busy": 409, "index_not_found": 503}
+                "job_not_found": 404, "index_busy": 409, "index_not_found": 503,
+                "not_an_upload": 409, "unsupported_media_type": 415, "no_files": 422,
+                "csrf_failed": 400}
 
 
 def test_api_every_error_class_gets_its_code_and_status(client, spec, monkeypatch):
@@ -410,3 +412,32 @@ def test_api_docs_serves_only_its_assets(client):
         response = client.get(f"/api/docs/{name}")
         assert response.status_code == 404
         assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_api_search_post_json_body_finds_a_pasted_paragraph(client, spec, seed_reports):
+    """A whole paragraph, too long for a URL once encoded, finds the paragraph it came from."""
+    report = next(r for r in seed_reports.values() if len(r.paragraphs) > 5)
+    block = max(report.paragraphs, key=lambda b: len(b.text))
+    assert len(block.text.encode()) * 3 > 4096 or len(block.text) > 200
+    response = client.post("/api/search", json={"q": block.text, "size": 3, "facet_size": 0})
+    data = check(spec, response, "/api/search", "post")
+    assert (data["results"][0]["title"], data["results"][0]["paragraph"]) == (report.title,
+                                                                              block.number)
+    same = client.get("/api/search", query_string={"q": "户户通", "year": "2020"}).get_json()
+    posted = client.post("/api/search", json={"q": "户户通", "year": [2020]}).get_json()
+    assert [h["paragraph"] for h in posted["results"]] == [h["paragraph"] for h in same["results"]]
+
+
+@pytest.mark.parametrize("body", ["not json", '["a list"]', '{"q": {"nested": 1}}',
+                                  '{"q": "x", "page": true}'])
+def test_api_search_post_bad_body_400(client, spec, body):
+    response = client.post("/api/search", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert error_of(spec, response)["code"] == "invalid_parameter"
+
+
+def test_api_search_suggestions_as_the_page_shows_them(client, spec):
+    data = check(spec, client.get("/api/search", query_string={"q": "户户痛"}), "/api/search")
+    assert data["total"] == 0 and data["suggestions"][0] == "户户通"
+    found = client.get("/api/search", query_string={"q": "户户通"}).get_json()
+    assert found["total"] and found["suggestions"] == []

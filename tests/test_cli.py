@@ -62,11 +62,12 @@ def test_cli_search_json_matches_api_shape(cli_env):
     result = run("search", "--config", str(config), "--json", "--limit", "2", "乡村振兴")
     data = json.loads(result.output)
     assert set(data) == {"query", "total", "partial_total", "page", "size", "took_ms", "relaxed",
-                         "missing", "results", "facets"}
+                         "missing", "results", "facets", "suggestions"}
     assert data["size"] == 2 and len(data["results"]) == 2 and data["total"] > 2
     hit = data["results"][0]
     assert set(hit) == {"doc_id", "title", "file_name", "title_shared", "section_path",
-                        "paragraph", "score", "text", "snippet_html", "highlights", "partial"}
+                        "paragraph", "score", "text", "snippet_html", "highlights", "partial",
+                        "page"}
     for start, end in hit["highlights"]:
         assert hit["text"][start:end] == "乡村振兴"
     assert set(data["facets"]) == {"doc", "year", "section"}

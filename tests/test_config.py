@@ -86,8 +86,7 @@ def test_config_annotated_names_meaning_default_and_changes(tmp_path):
     config.write_text("search:\n  page_size: 25\n")
     text = annotated(load_settings(config))
     assert "  # results per page by default; default: 10  [changed]\n  page_size: 25" in text
-    assert "'Authorization: Bearer <token>'; unset (the default) turns them off; default: null" \
-        in text
+    assert "unset (the default) turns them off; default: null" in text
     assert "default: the shipped list (" in text
     assert yaml.safe_load(text)["search"]["page_size"] == 25  # still a valid config file
 

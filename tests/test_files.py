@@ -227,7 +227,7 @@ def test_files_pipe_and_device_reported_not_read(workspace):
     assert "not a regular file" in failed["pipe.txt"]
     explicit = index_reports(settings, [folder / "pipe.txt", "/dev/zero"])
     assert sorted(reason for _, reason in explicit.failed) == [
-        "/dev/zero: unsupported file without an extension; supported: .txt, .md",
+        "/dev/zero: unsupported file without an extension; supported: .txt, .md, .docx, .pdf, .doc, .wps",
         f"{folder / 'pipe.txt'}: not a regular file (a pipe, socket or device)"]
     assert_seeds_indexed(settings)
 

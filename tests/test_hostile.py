@@ -148,11 +148,21 @@ def rows():
         yield pytest.param(Row(f"/?q=镇&{extra}", 200, "html", must_not=["ftp:", "_anchor"]),
                            id=f"page-{extra}")
     # methods
+    allowed = {"/api/search": ["POST"], "/api/documents": ["POST"],
+               "/api/documents/x": ["DELETE"]}
     for path in ["/api/search", "/api/analyze", "/api/documents", "/api/documents/x",
                  "/api/health", "/api/openapi.json"]:
         for method in ["POST", "PUT", "DELETE", "PATCH"]:
-            yield pytest.param(Row(path, 405, code="method_not_allowed", method=method),
-                               id=f"{method}-{path}")
+            if method not in allowed.get(path, []):
+                yield pytest.param(Row(path, 405, code="method_not_allowed", method=method),
+                                   id=f"{method}-{path}")
+    # POST /api/search wants a JSON body; uploads and deletes want the admin token
+    yield pytest.param(Row("/api/search", 400, code="invalid_parameter", method="POST",
+                           must=["JSON object"]), id="POST-/api/search-no-body")
+    yield pytest.param(Row("/api/documents", 403, code="forbidden", method="POST"),
+                       id="POST-/api/documents-no-token-configured")
+    yield pytest.param(Row("/api/documents/x", 403, code="forbidden", method="DELETE"),
+                       id="DELETE-/api/documents/x-no-token-configured")
     yield pytest.param(Row("/api/index", 405, code="method_not_allowed"), id="GET-/api/index")
     yield pytest.param(Row("/", 405, "html", method="POST"), id="POST-/")
     # the admin endpoint: only the exact token re-indexes

@@ -74,12 +74,16 @@ def test_post_index_is_a_job_that_rereads_every_source(site, spec):
     assert [j["id"] for j in listed] == [job["id"]]
 
 
-def test_job_whose_process_died_is_failed(site):
+def test_job_whose_process_died_is_retried_once_then_failed(site):
     client, settings, _ = site
     response = client.post("/api/index", headers=AUTH)
     job_id = response.get_json()["id"]
     record = Path(settings["index.path"], "jobs", f"{job_id}.json")
     os.kill(json.loads(record.read_text("utf-8"))["pid"], signal.SIGKILL)  # before jieba loads
+    time.sleep(0.3)  # reaped
+    again = client.get(f"/api/jobs/{job_id}", headers=AUTH).get_json()
+    assert again["attempts"] == 2 and "started again" in again["message"], again
+    os.kill(json.loads(record.read_text("utf-8"))["pid"], signal.SIGKILL)
     done = wait_for(client, f"/api/jobs/{job_id}")
     assert done["state"] == "failed", done
     assert done["error"]["code"] == "job_died"
@@ -129,8 +133,9 @@ def test_a_queued_job_is_returned_again_not_duplicated(site):
     wait_for(client, f"/api/jobs/{third['id']}")
 
 
-def test_job_whose_pid_was_reused_is_failed(site):
-    """After a reboot another process may carry the job's pid: its start time tells."""
+def test_job_whose_pid_was_reused_is_started_again(site):
+    """After a reboot another process may carry the job's pid: its start time tells, and the
+    job interrupted by the reboot runs again (once)."""
     client, settings, _ = site
     job = client.post("/api/index", headers=AUTH).get_json()
     wait_for(client, f"/api/jobs/{job['id']}")
@@ -138,4 +143,6 @@ def test_job_whose_pid_was_reused_is_failed(site):
     stale = json.loads(record.read_text("utf-8"))
     stale.update(state="processing", pid=os.getpid(), pid_started="1")  # this test, not it
     record.write_text(json.dumps(stale), "utf-8")
-    assert client.get(f"/api/jobs/{job['id']}", headers=AUTH).get_json()["state"] == "failed"
+    again = client.get(f"/api/jobs/{job['id']}", headers=AUTH).get_json()
+    assert again["attempts"] == 2 and again["state"] in ("queued", "processing")
+    assert wait_for(client, f"/api/jobs/{job['id']}")["state"] == "done"

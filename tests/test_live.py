@@ -1,5 +1,6 @@
 """gunicorn with several workers, re-indexed from another process while requests run."""
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -29,19 +30,26 @@ def cli(*args) -> list[str]:
     return [exe or sys.executable, *args] if exe else [sys.executable, "-m", "indexer.cli", *args]
 
 
-@pytest.fixture
-def server(tmp_path):
+@contextlib.contextmanager
+def seeds_server(tmp_path, workers: int = 3, server_yaml: str = ""):
+    """gunicorn over an index of a copy of the seeds: (base URL, config, folder, process)."""
     folder = tmp_path / "reports"
     shutil.copytree(SEEDS, folder)
     config = tmp_path / "config.yaml"
     port = free_port()
     config.write_text(
         f"index:\n  path: {tmp_path / 'ix'}\n  folders: [{folder}]\n"
-        f"server:\n  port: {port}\n  workers: 3\n", "utf-8")
+        f"server:\n  port: {port}\n  workers: {workers}\n{server_yaml}", "utf-8")
     subprocess.run(cli("index", "--config", str(config)), check=True, capture_output=True)
     with running_server(cli("serve", "--config", str(config)), port,
                         tmp_path / "gunicorn.log") as (base, proc):
         yield base, config, folder, proc
+
+
+@pytest.fixture
+def server(tmp_path):
+    with seeds_server(tmp_path) as running:
+        yield running
 
 
 def worker_pids(master: int) -> list[int]:

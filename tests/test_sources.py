@@ -177,28 +177,31 @@ def test_index_missing_path_beside_good_ones_exits_3(place):
     assert str(tmp / "nope") not in state(settings)[1]  # not remembered
 
 
+SUPPORTED = ".txt, .md, .docx, .pdf, .doc, .wps"
+
+
 def test_unsupported_types_skipped_by_name_and_counted(place):
     tmp, seeds, extra, config, _ = place
-    (extra / "plan.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    (extra / "scan.pdf").write_bytes(b"%PDF-1.4\n")
+    (extra / "plan.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    (extra / "scan.tif").write_bytes(b"II*\x00")
     (extra / ".hidden.docx").write_bytes(b"x")  # hidden files are passed over
     done = run("index", "--json", "--config", str(config), str(extra))
     assert done.returncode == 0, done.stderr
-    assert f"skipped: {extra / 'plan.docx'}: unsupported file type .docx; supported: .txt, .md" \
+    assert f"skipped: {extra / 'plan.xlsx'}: unsupported file type .xlsx; supported: {SUPPORTED}" \
         in done.stderr
     summary = json.loads(done.stdout)
-    assert [s["path"] for s in summary["skipped"]] == [str(extra / "plan.docx"),
-                                                        str(extra / "scan.pdf")]
+    assert sorted(s["path"] for s in summary["skipped"]) == [str(extra / "plan.xlsx"),
+                                                        str(extra / "scan.tif")]
     line = run("index", "--config", str(config), str(extra)).stdout
     assert "2 unchanged, 2 skipped, 0 failed" in line
 
 
 def test_unsupported_type_named_directly_fails(place):
     tmp, seeds, extra, config, _ = place
-    (extra / "plan.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    done = run("index", "--config", str(config), str(extra / "plan.docx"))
+    (extra / "plan.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    done = run("index", "--config", str(config), str(extra / "plan.xlsx"))
     assert done.returncode == 1
-    assert f"{extra / 'plan.docx'}: unsupported file type .docx; supported: .txt, .md" \
+    assert f"{extra / 'plan.xlsx'}: unsupported file type .xlsx; supported: {SUPPORTED}" \
         in done.stderr
     assert "binary" not in done.stderr
 
@@ -208,7 +211,7 @@ def test_many_skipped_files_summed_up_by_type(place):
     for n in range(12):
         (extra / f"photo{n}.jpg").write_bytes(b"\xff\xd8")
     done = run("index", "--config", str(config), str(extra))
-    assert "skipped 12 files of unsupported types (.jpg 12); supported: .txt, .md" in done.stderr
+    assert "skipped 12 files of unsupported types (.jpg 12); supported: .txt, .md, .docx, .pdf, .doc, .wps" in done.stderr
 
 
 def test_unreadable_subfolder_is_a_failure(place):

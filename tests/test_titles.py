@@ -105,7 +105,7 @@ def test_page_results_and_facets_show_file_name_of_shared_titles(client):
 def test_page_document_shows_file_name(client, reader):
     doc_id = next(d["doc_id"] for d in reader.documents() if d["file_name"] == "海南省.txt")
     page = client.get(f"/doc/{doc_id}").get_data(as_text=True)
-    assert "<h1>政府工作报告</h1>\n<p class=\"meta file\">海南省.txt</p>" in page
+    assert "<h1>政府工作报告</h1>\n<p class=\"meta file\">海南省.txt · " in page
 
 
 def test_api_file_names_match_the_schema(client):

@@ -91,10 +91,11 @@ def test_index_bad_files_reported_by_name_rest_indexed(workspace):
     (folder / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00" + os.urandom(200))
     (folder / "empty.txt").write_bytes(b"")
     (folder / "blank.md").write_text("\n  \n", "utf-8")
-    (folder / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "cut.pdf").write_bytes(b"%PDF-1.4")
     summary = index_reports(settings)
     failed = {os.path.basename(p): reason for p, reason in summary.failed}
-    assert set(failed) == {"broken.txt", "binary.txt", "empty.txt", "blank.md"}
+    assert set(failed) == {"broken.txt", "binary.txt", "empty.txt", "blank.md", "cut.pdf"}
+    assert "not a readable PDF" in failed["cut.pdf"]
     assert "binary" in failed["binary.txt"] and "broken.txt" in failed["broken.txt"]
     assert "not UTF-8 or GB18030" in failed["broken.txt"]
     assert "empty" in failed["empty.txt"]

@@ -13,7 +13,8 @@ from indexer import jobs
 from indexer.analysis import explain
 from indexer.errors import ReportSearchError
 
-from .engine import BadParameter, get_reader, int_arg, run_export, run_search
+from . import admin
+from .engine import BadParameter, get_reader, int_arg, params, run_export, run_search
 from .errors import error_response
 from .export import EXPORT_LIMIT, results_csv
 
@@ -27,8 +28,11 @@ def domain_error(e: ReportSearchError):
 
 
 @bp.get("/search")
+@bp.post("/search")
 def search():
-    answer = request.args.get("format") or "json"
+    """GET with a query string, or POST with the same parameters as a JSON body: a whole
+    pasted paragraph is longer than a URL may be (gunicorn answers 414 past ~4 KB)."""
+    answer = params().get("format") or "json"
     if answer not in FORMATS:
         raise BadParameter("format must be json or csv")
     if answer == "csv":
@@ -84,11 +88,17 @@ def health():
 
 
 def _admin_refusal():
-    """None when the request carries the admin token, else the error response to send."""
+    """None when the request carries the admin token, or comes from the admin page (its
+    session cookie and its CSRF token), else the error response to send."""
     token = current_app.config["SETTINGS"]["server.admin_token"]
     if not token:
-        return error_response("forbidden", "the admin API (re-indexing, jobs) is disabled: "
-                              "set server.admin_token in the config file")
+        return error_response("forbidden", "the admin API (uploads, re-indexing, jobs) is "
+                              "disabled: set server.admin_token in the config file")
+    if "Authorization" not in request.headers and admin.logged_in():
+        if request.method in ("GET", "HEAD") or admin.csrf_ok(request.headers.get("X-CSRFToken")):
+            return None
+        return error_response("csrf_failed", "missing or stale X-CSRFToken header; reload "
+                              "the admin page")
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not given:  # the scheme is case-insensitive (RFC 9110)
         response = error_response("unauthorized", "send Authorization: Bearer <admin token>")
@@ -97,6 +107,29 @@ def _admin_refusal():
     if not hmac.compare_digest(given.encode(), token.encode()):
         return error_response("forbidden", "wrong admin token")
     return None
+
+
+def _accepted(job: dict):
+    response = jsonify({"job": job})
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.job", job_id=job["id"])
+    return response
+
+
+@bp.post("/documents")
+def upload():
+    """Store uploaded reports and queue their indexing; poll the job for each file's outcome."""
+    if (refusal := _admin_refusal()) is not None:
+        return refusal
+    admin.refuse_too_large()
+    return _accepted(admin.enqueue_uploads(request.files.getlist("file")))
+
+
+@bp.delete("/documents/<doc_id>")
+def delete_document(doc_id: str):
+    if (refusal := _admin_refusal()) is not None:
+        return refusal
+    return _accepted(admin.enqueue_delete(doc_id))
 
 
 @bp.post("/index")

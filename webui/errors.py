@@ -18,13 +18,19 @@ STATUS = {
     "job_not_found": 404,
     "method_not_allowed": 405,
     "index_busy": 409,
+    "not_an_upload": 409,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "no_files": 422,
+    "csrf_failed": 400,
     "index_not_found": 503,
     "internal": 500,
 }
 # Any other code (invalid_config, unreadable_file, index_worker_failed, and classes added to
 # indexer.errors later) is a server-side failure: 500 with its own code, never a KeyError here.
 DEFAULT_STATUS = 500
-HTTP_CODES = {400: "invalid_parameter", 404: "not_found", 405: "method_not_allowed"}
+HTTP_CODES = {400: "invalid_parameter", 404: "not_found", 405: "method_not_allowed",
+              413: "payload_too_large"}
 
 
 def status_of(code: str) -> int:

@@ -25,6 +25,14 @@ CHINESE = {
     "method_not_allowed": "这个地址不接受这种请求。",
     "method_not_allowed:method": "这个地址不接受 {method} 请求。",
     "internal": "内部错误，已记录。",
+    "payload_too_large": "上传的文件太大（server.max_upload_mb）。",
+    "unsupported_media_type":
+        "不是可以检索的报告文件：请上传 .docx、.pdf、.doc、.wps、.txt 或 .md。",
+    "no_files": "没有选择文件。",
+    "not_an_upload": "这份报告来自索引的文件夹，不能在这里删除：请在文件夹中删除文件。",
+    "csrf_failed": "表单已过期，请刷新页面后重试。",
+    "forbidden": "没有权限。",
+    "unauthorized": "请先登录。",
     "error": "出错了，请稍后再试。",
     "http_error": "无法处理这个请求。",
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, send_file, url_for
 
 from indexer.errors import ReportSearchError
 from indexer.highlight import find_spans, mark
@@ -76,8 +76,7 @@ def home():
     reader = get_reader()
     if q or any(request.args.getlist(n) for n in FILTERS):
         result = run_search()
-        if not result.total:
-            suggestions = reader.suggest(q)
+        suggestions = result.suggestions
     else:  # the report list is only shown on the empty home page, not on every search
         documents = reader.documents()
     context = {"q": q, "result": result, "problem": None, "documents": documents,
@@ -97,6 +96,14 @@ def home():
             csv_url=url_for("api.search", **_args("q", *FILTERS), format="csv"),
         )
     return render_template("search.html", **context)
+
+
+@bp.get("/doc/<doc_id>/original")
+def original(doc_id: str):
+    """The report's original file, as a download (never shown inline: an HTML or PDF from a
+    folder must not run as this site's page)."""
+    path = get_reader().original(doc_id)
+    return send_file(path, as_attachment=True, download_name=path.name)
 
 
 @bp.get("/doc/<doc_id>")
