@@ -153,6 +153,14 @@ def forget(settings, paths, as_json):
 
 
 def _report_skipped(skipped: list[tuple[str, str]], extensions: list[str]) -> None:
+    from .readers.office import NEEDS_SOFFICE
+
+    unconverted = [p for p, reason in skipped if NEEDS_SOFFICE in reason]
+    if len(unconverted) > LISTED:
+        click.echo(f"skipped {len(unconverted)} .doc/.wps files: they {NEEDS_SOFFICE}, which is "
+                   "not installed (apt-get install libreoffice-writer-nogui); --json lists them",
+                   err=True)
+        skipped = [(p, reason) for p, reason in skipped if NEEDS_SOFFICE not in reason]
     if len(skipped) <= LISTED:
         for _path, reason in skipped:
             click.echo(f"skipped: {reason}", err=True)

@@ -83,6 +83,7 @@ def _upload(recorder: JobFile, job: dict, settings: Settings) -> dict:
             entry.update(outcome="duplicate", doc_id=doc_id_for(stored),
                          reason=f"the same file as {stored.name}, uploaded before")
             staged.unlink(missing_ok=True)
+        recorder.update(files=files)  # where it went survives this process dying
     recorder.update(files=files)
     uploads.uploads_dir(settings).mkdir(parents=True, exist_ok=True)
     _wait_for_lock(recorder, settings)  # the message goes once the lock is held (progress)

@@ -403,9 +403,15 @@ class IndexReader:
             mask = np.union1d(mask, self._evaluator.ids(plan.excluded))
         return bool(len(np.setdiff1d(ids, mask, assume_unique=True)))
 
-    def documents(self) -> list[dict]:
+    def documents(self, under: str | os.PathLike | None = None) -> list[dict]:
+        """Every document's summary; with ``under``, only those whose file lies in that
+        folder (the uploads)."""
         sources = self._source_roots()
-        return [_doc_summary(d, sources) for d in self._doc_records()]
+        records = self._doc_records()
+        if under is not None:
+            root = Path(os.path.realpath(under))
+            records = [d for d in records if Path(d[f.PATH]).is_relative_to(root)]
+        return [_doc_summary(d, sources) for d in records]
 
     def _source_roots(self) -> list[PurePath]:
         """The sources, to show document paths relative to them."""

@@ -145,3 +145,19 @@ def test_bench_or_peer_ranks_paragraphs_with_some_of_the_words(engines):
     assert engines["fts5-jieba"].search("户户通 量子计算", 5) == []  # AND: nothing has both
     found = engines["fts5-jieba-or"].search("户户通 量子计算", 5)
     assert found and found[:3] == engines["fts5-jieba-or"].search("户户通", 3)
+
+
+def test_bench_formats_table_has_a_row_per_format(tmp_path):
+    """tests/benchmarks/formats.py on one report: every format it can make is read back whole."""
+    import subprocess
+
+    out = tmp_path / "formats.md"
+    done = subprocess.run([sys.executable, str(Path(__file__).parent / "benchmarks" / "formats.py"),
+                           "--reports", "1", "--out", str(out)], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split(" | ")[0].strip("| "): line.split(" | ") for line in
+            out.read_text("utf-8").splitlines()[2:]}
+    assert {"txt", "docx"} <= set(rows)
+    text_mb = {kind: float(cells[3]) for kind, cells in rows.items()}
+    assert all(abs(mb - text_mb["txt"]) <= 0.02 * text_mb["txt"] for mb in text_mb.values()), rows

@@ -296,3 +296,23 @@ def test_format_sniffed_from_content_not_extension():
     assert sniff(rich_docx()) == "docx"
     assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") == "doc"
     assert sniff("<html>报告</html>".encode()) is None
+
+
+def test_many_doc_files_without_libreoffice_summed_up(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for n in range(12):
+        (folder / f"old{n}.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    (folder / "ok.txt").write_text("某镇工作总结\n推进农村公路建设。", "utf-8")
+    env = {**os.environ, "PATH": str(tmp_path / "empty-bin")}
+    done = subprocess.run([sys.executable, "-m", "indexer.cli", "index", "--index",
+                           str(tmp_path / "index"), str(folder)], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "skipped 12 .doc/.wps files: they need LibreOffice (soffice), which is not " \
+           "installed" in done.stderr
+    assert "unsupported" not in done.stderr

@@ -126,9 +126,9 @@ def page():
         return render_template("admin_login.html", wrong=False)
     settings = current_app.config["SETTINGS"]
     reader = get_reader()
-    documents = [{**d, "uploaded": uploads.is_upload(reader.path_of(d["doc_id"]), settings)}
-                 for d in reader.documents()]
-    return render_template("admin.html", jobs=jobs.list_jobs(settings), documents=documents,
+    uploaded = reader.documents(under=uploads.uploads_dir(settings))
+    return render_template("admin.html", jobs=jobs.list_jobs(settings), uploaded=uploaded,
+                           folder_documents=reader.status()["documents"] - len(uploaded),
                            max_mb=settings["server.max_upload_mb"])
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from ..errors import MissingConverterError, UnreadableFileError
 
+NEEDS_SOFFICE = "need LibreOffice (soffice)"
+
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -26,8 +28,8 @@ def soffice() -> str | None:
 def to_docx(data: bytes, suffix: str, timeout: float) -> bytes:
     program = soffice()
     if program is None:
-        raise MissingConverterError(f"{suffix} files need LibreOffice (soffice), which is not "
-                                    "installed: skipped")
+        raise MissingConverterError(f"{suffix} files {NEEDS_SOFFICE}, which is not installed: "
+                                    "skipped")
     with tempfile.TemporaryDirectory(prefix="report-search-soffice-") as tmp:
         source = Path(tmp, "report" + suffix)
         source.write_bytes(data)
