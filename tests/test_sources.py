@@ -237,7 +237,8 @@ def test_unreadable_subfolder_is_a_failure(place):
 
 def test_index_help_names_types_and_exit_codes():
     out = CliRunner().invoke(main, ["index", "--help"]).output
-    assert "Reads .txt and .md files" in out
+    assert "Reads .txt, .md, .docx, .pdf, .doc and .wps files" in out
+    assert "need LibreOffice" in out
     assert "3 some files or sources failed" in out and "1 nothing indexed" in out
 
 
