@@ -316,3 +316,29 @@ def test_many_doc_files_without_libreoffice_summed_up(tmp_path):
     assert "skipped 12 .doc/.wps files: they need LibreOffice (soffice), which is not " \
            "installed" in done.stderr
     assert "unsupported" not in done.stderr
+
+
+@needs_chromium
+def test_pdf_of_a_real_report_keeps_its_paragraphs(tmp_path):
+    """A real report (GWR 1985, mixed full-width digits, quotes, long paragraphs) printed by
+    Chromium: nearly every paragraph read back is the text file's, whitespace aside. PDFium's
+    own line breaks split numbers off ("增长１" / "４．５％") and a line ending in 。 ends no
+    paragraph by itself; the layout (indents) decides."""
+    from conftest import CORPORA
+
+    from indexer.reports import parse_report
+    from indexer.sources import decode
+
+    source = CORPORA / "wikisource_gwr" / "GWR_1985_1985年中华人民共和国国务院政府工作报告.txt"
+    settings = make_settings(tmp_path / "index", [tmp_path])
+    cleaner = cleaner_for(settings)
+    report = parse_report(decode(source.read_bytes()), source.name, cleaner)
+    html = report_html(report.title, [("", [b.text for b in report.blocks])])
+    pdf = print_pdf(html.replace("<h2></h2>", ""), tmp_path / "r.pdf")
+    with Readers(settings, cleaner) as readers:
+        read = readers.read(pdf, pdf.read_bytes())
+    want = [squeeze(b.text) for b in report.blocks]
+    got = [squeeze(b.text) for b in read.blocks]
+    assert read.title == report.title
+    assert len(got) == len(want)
+    assert len(set(want) & set(got)) >= 0.95 * len(want)
