@@ -46,6 +46,11 @@ def test_browser_admin_upload_docx_and_pdf_then_find_them(admin_server, browser,
         assert not failed, failed[0].text
         assert time.monotonic() < deadline, browser.find_element(By.ID, "jobs").text
         time.sleep(0.3)
+    while len(browser.find_elements(By.CSS_SELECTOR, ".admin-docs li")) < 2:  # page redrawn
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    listed = browser.find_element(By.CSS_SELECTOR, ".admin-docs").text
+    assert "乡镇工作总结.docx" in listed and "平安建设.pdf" in listed
     outcomes = browser.find_element(By.CSS_SELECTOR, "#jobs .job.done .files").text
     assert "乡镇工作总结.docx：已索引" in outcomes and "平安建设.pdf：已索引" in outcomes
     OUTPUT.mkdir(exist_ok=True)

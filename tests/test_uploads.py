@@ -247,6 +247,13 @@ def test_admin_page_login_cookie_csrf_and_form_upload(site):
     assert wait(client, job["id"])["files"][0]["outcome"] == "indexed"
     listed = client.get("/admin/").data.decode()
     assert "表单.docx" in listed and "删除" in listed
+    doc_id = jobs.list_jobs(settings)[0]["files"][0]["doc_id"]
+    gone = client.post(f"/admin/documents/{doc_id}/delete", data={"csrf_token": form_token})
+    assert gone.status_code == 303
+    deleting = next(j for j in jobs.list_jobs(settings) if j["kind"] == "delete")
+    assert wait(client, deleting["id"])["state"] == "done"
+    assert "上传的报告（0）" in client.get("/admin/").data.decode()
+    assert client.post(f"/admin/documents/{doc_id}/delete").status_code == 400  # no CSRF
 
 
 def test_no_admin_page_without_a_token(seeds_index):

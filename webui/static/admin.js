@@ -10,7 +10,7 @@
   var OUTCOMES = {indexed: "已索引", duplicate: "重复，未再索引", failed: "失败"};
   var form = document.getElementById("upload-form"), input = document.getElementById("files");
   var drop = document.getElementById("drop"), problem = document.getElementById("upload-error");
-  var timer = null;
+  var timer = null, watching = false;  // watching: a job ran since the page was drawn
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -63,7 +63,8 @@
         render(data.jobs);
         var running = data.jobs.some(function (j) { return j.state === "queued" || j.state === "processing"; });
         clearTimeout(timer);
-        if (running) timer = setTimeout(poll, 700);
+        if (running) { watching = true; timer = setTimeout(poll, 700); }
+        else if (watching) location.reload();  // the list of uploaded reports changed
       }).catch(function () { timer = setTimeout(poll, 3000); });
   }
 
@@ -78,6 +79,7 @@
       .then(function (answer) {
         if (answer[0] !== 202) { problem.textContent = answer[1].error.message; problem.hidden = false; }
         input.value = "";
+        watching = true;
         poll();
       }).catch(function () { problem.textContent = "上传失败，请重试。"; problem.hidden = false; });
   }
