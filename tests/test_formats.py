@@ -11,10 +11,12 @@ import zlib
 
 import pytest
 
-from conftest import SEEDS, make_settings
+from conftest import CORPORA, SEEDS, make_settings
 from indexer.analysis import squeeze
 from indexer.readers import Readers, sniff
+from indexer.reports import parse_report
 from indexer.search import IndexReader
+from indexer.sources import decode
 from indexer.writer import cleaner_for, index_reports
 from office_files import (
     CHROMIUM,
@@ -324,11 +326,6 @@ def test_pdf_of_a_real_report_keeps_its_paragraphs(tmp_path):
     Chromium: nearly every paragraph read back is the text file's, whitespace aside. PDFium's
     own line breaks split numbers off ("增长１" / "４．５％") and a line ending in 。 ends no
     paragraph by itself; the layout (indents) decides."""
-    from conftest import CORPORA
-
-    from indexer.reports import parse_report
-    from indexer.sources import decode
-
     source = CORPORA / "wikisource_gwr" / "GWR_1985_1985年中华人民共和国国务院政府工作报告.txt"
     settings = make_settings(tmp_path / "index", [tmp_path])
     cleaner = cleaner_for(settings)
