@@ -17,6 +17,7 @@ def serve(conn: Connection, memory_mb: int) -> None:
         mapped = int(statm.read().split()[0]) * resource.getpagesize()
     limit = mapped + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    conn.send("ready")  # the time limit counts from here: starting is not the file's cost
     readers = {"docx": word.read_docx, "pdf": lambda data, _: pdf.read_pdf(data)}
     while True:
         try:

@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection, Pipe
 from ..errors import UnreadableFileError
 from ..reports import Piece
 
+STARTUP_TIMEOUT = 60  # seconds for the parser process to import its libraries
 CHILD = __package__ + ".child"  # not imported here: run as __main__ in the child
 
 
@@ -62,7 +63,13 @@ class Sandbox:
             pass_fds=[theirs.fileno()], start_new_session=True, stdin=subprocess.DEVNULL)
         theirs.close()
         self._child = process, ours
-        return self._child
+        try:
+            if ours.poll(STARTUP_TIMEOUT) and ours.recv() == "ready":
+                return self._child
+        except (EOFError, OSError):
+            pass
+        code = self.close()
+        raise UnreadableFileError(f"the parser process did not start ({_signal_name(code)})")
 
     def close(self) -> int | None:
         if self._child is None:
