@@ -86,5 +86,8 @@ class Sandbox:
 
 def _signal_name(code: int | None) -> str:
     if code is not None and code < 0:
-        return signal.Signals(-code).name
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
     return f"exit code {code}"
