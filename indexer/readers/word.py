@@ -66,6 +66,8 @@ def read_docx(data: bytes, max_unzipped: int) -> list[Piece]:
         if e.code == etree.ErrorTypes.ERR_NO_MEMORY:  # libxml2's way of saying MemoryError
             raise MemoryError from None
         raise UnreadableFileError(f"damaged .docx (XML: {e})") from None
+    except MemoryError:
+        raise  # the memory limit, not a damaged file
     except Exception as e:  # python-docx and lxml raise many kinds on a damaged package
         raise UnreadableFileError(f"damaged .docx ({type(e).__name__}: {e})") from None
     levels = style_levels(document.styles.element)
