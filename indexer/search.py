@@ -409,7 +409,7 @@ class IndexReader:
         sources = self._source_roots()
         records = self._doc_records()
         if under is not None:
-            root = Path(os.path.realpath(under))
+            root = Path(os.path.abspath(under))  # as the indexer records paths: not resolved
             records = [d for d in records if Path(d[f.PATH]).is_relative_to(root)]
         return [_doc_summary(d, sources) for d in records]
 
