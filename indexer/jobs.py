@@ -62,7 +62,7 @@ class JobFile:
         return json.loads(self.path.read_text("utf-8"))
 
     def update(self, **changes) -> dict:
-        job = json.loads(self.path.read_text("utf-8"))
+        job = self.read()
         job.update(changes)
         _write(self.path, job)
         return job
@@ -154,7 +154,7 @@ def _start(settings: Settings, kind: str, command, payload=None) -> dict:
 
 def _launch(path: Path) -> dict:
     """Start (or restart) the job's process."""
-    job = json.loads(path.read_text("utf-8"))
+    job = JobFile(path).read()
     with path.with_suffix(".log").open("ab") as log:
         proc = subprocess.Popen(job["command"], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                 start_new_session=True)
@@ -228,9 +228,9 @@ def _died(path: Path) -> dict:
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        return json.loads(path.read_text("utf-8"))
+        return JobFile(path).read()
     try:
-        job = json.loads(path.read_text("utf-8"))  # it may have finished meanwhile
+        job = JobFile(path).read()  # it may have finished meanwhile
         if job["state"] not in RUNNING or _alive(job):
             return job
         if job.get("command") and job.get("attempts", 1) < RETRIES + 1:

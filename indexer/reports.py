@@ -224,30 +224,23 @@ def _glue(a: str, b: str) -> str:
 
 def reflow(lines: list[str]) -> list[str]:
     """Join hard-wrapped lines into paragraphs."""
-    return [text for text, _ in reflow_lines(lines)]
-
-
-def reflow_lines(lines: list[str]) -> list[tuple[str, int]]:
-    """Join hard-wrapped lines into paragraphs: (paragraph, index of its first line)."""
     wrap = _wrap_width(lines)
-    paragraphs: list[tuple[str, int]] = []
-    current, first = "", 0
+    paragraphs: list[str] = []
+    current = ""
     for i, line in enumerate(lines):
         if not line:
             if current:
-                paragraphs.append((current, first))
+                paragraphs.append(current)
             current = ""
             continue
-        if not current:
-            first = i
         current = _glue(current, line) if current else line
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         after = lines[i + 2] if i + 2 < len(lines) else ""
         if not _joins(line, nxt, after, wrap):
-            paragraphs.append((current, first))
+            paragraphs.append(current)
             current = ""
     if current:
-        paragraphs.append((current, first))
+        paragraphs.append(current)
     return paragraphs
 
 
@@ -256,11 +249,9 @@ def clean_piece(text: str) -> str:
     return strip_invisible(text).strip().strip("\u3000").strip()
 
 
-def lines_to_pieces(raw: str, cleaner: Cleaner, pages: list[int] | None = None) -> list[Piece]:
-    """Plain text (hard-wrapped or not) -> pieces; ``pages`` gives each line's page."""
-    lines = _clean_lines(raw, cleaner)
-    return [Piece(text, None, pages[first] if pages else None)
-            for text, first in reflow_lines(lines)]
+def lines_to_pieces(raw: str, cleaner: Cleaner) -> list[Piece]:
+    """Plain text (hard-wrapped or not) -> pieces."""
+    return [Piece(text) for text in reflow(_clean_lines(raw, cleaner))]
 
 
 def _reads_as_title(text: str) -> bool:

@@ -274,6 +274,7 @@ def test_pdf_bomb_and_limits_cost_one_file(tmp_path):
     assert "bomb.pdf" in failed, summary
     assert any(why in failed["bomb.pdf"] for why in ("memory limit", "time limit",
                                                       "no usable text layer"))
+    assert "memory limit" in failed["bomb.pdf"]  # PDFium inflating it meets the 300 MB limit
 
 
 def slow_docx(paragraphs: int) -> bytes:

@@ -109,8 +109,9 @@ def _admin_refusal():
     return None
 
 
-def _accepted(job: dict):
-    response = jsonify({"job": job})
+def _accepted(job: dict, body: dict):
+    """202 with ``body``, and the job's URL to poll in Location."""
+    response = jsonify(body)
     response.status_code = 202
     response.headers["Location"] = url_for("api.job", job_id=job["id"])
     return response
@@ -122,14 +123,16 @@ def upload():
     if (refusal := _admin_refusal()) is not None:
         return refusal
     admin.refuse_too_large()
-    return _accepted(admin.enqueue_uploads(request.files.getlist("file")))
+    job = admin.enqueue_uploads(request.files.getlist("file"))
+    return _accepted(job, {"job": job})
 
 
 @bp.delete("/documents/<doc_id>")
 def delete_document(doc_id: str):
     if (refusal := _admin_refusal()) is not None:
         return refusal
-    return _accepted(admin.enqueue_delete(doc_id))
+    job = admin.enqueue_delete(doc_id)
+    return _accepted(job, {"job": job})
 
 
 @bp.post("/index")
@@ -138,10 +141,7 @@ def reindex():
     if (refusal := _admin_refusal()) is not None:
         return refusal
     job = jobs.start_index_job(current_app.config["SETTINGS"])
-    response = jsonify(job)
-    response.status_code = 202
-    response.headers["Location"] = url_for("api.job", job_id=job["id"])
-    return response
+    return _accepted(job, job)  # the job itself, as this endpoint always answered
 
 
 @bp.get("/jobs")
