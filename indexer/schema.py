@@ -16,7 +16,7 @@ from .postings import CompactPositions
 from .ranking import HEADING_BOOST, TITLE_BOOST
 from .reports import Report
 
-SCHEMA_VERSION = 8  # bump on any change below: an index of another version is rebuilt
+SCHEMA_VERSION = 9  # bump on any change below: an index of another version is rebuilt
 
 KIND = "kind"
 KEY = "key"
@@ -35,7 +35,7 @@ START = "start"
 END = "end"
 BODY = "body"
 CHARS = "chars"
-CHAR = "char"  # distinct single characters, without positions
+CHAR = "char"  # single characters, counted, without positions
 PATH = "path"
 CONTENT_HASH = "content_hash"
 PARAGRAPH_COUNT = "paragraph_count"

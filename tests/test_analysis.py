@@ -114,7 +114,7 @@ def test_explain_reports_both_fields():
     assert [t["text"] for t in out["fields"]["body"]["query"]] == ["户户通"]
     assert [t["text"] for t in out["fields"]["chars"]["query"]] == ["户户", "户通"]
     assert out["fields"]["chars"]["index"][0] == {"text": "户户", "position": 0, "start": 0, "end": 2}
-    assert sorted(t["text"] for t in out["fields"]["char"]["query"]) == ["户", "通"]
+    assert sorted(t["text"] for t in out["fields"]["char"]["query"]) == ["户", "户", "通"]
 
 
 def test_squeeze_is_what_phrases_compare():

@@ -219,3 +219,22 @@ def test_a_phrase_with_words_nobody_has_still_shows_the_phrase(seeds_reader):
     page = seeds_reader.search('"户户通" 量子计算', size=50)
     assert page.relaxed and page.total == 0 and page.partial_total
     assert all("户户通" in t for t in texts(page)) and page.missing == ["量子计算"]
+
+
+def test_one_character_ranks_the_paragraph_about_it_first(tmp_path):
+    """The one-character field counts each character: a paragraph about 煤 names it more often
+    than a shorter one that lists it once (without counts, BM25 preferred the shorter)."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.txt").write_text(
+        "某县2025年工作总结\n"
+        "完成燃煤锅炉改造。\n"
+        "煤炭产量稳定，煤电联营推进，洁净煤技术推广，煤矿安全生产形势平稳向好。\n", "utf-8")
+    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
+    index_reports(settings)
+    reader = IndexReader(settings)
+    try:
+        assert [h.text for h in reader.search("煤").results] == [
+            "煤炭产量稳定，煤电联营推进，洁净煤技术推广，煤矿安全生产形势平稳向好。",
+            "完成燃煤锅炉改造。"]
+    finally:
+        reader.close()

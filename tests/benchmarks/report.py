@@ -102,6 +102,7 @@ def render(result) -> str:
 
         parts.append(render_scaling(result["scaling"]))
     for key, title in (("relevance", "relevance"),
+                       ("relevance_tune2", "relevance, second tuning set (pooled, prov2026)"),
                        ("relevance_blind", "relevance, blind pooled set (evaluation only)")):
         if result.get(key):
             parts.append(_relevance_table(result[key], title))

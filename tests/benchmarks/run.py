@@ -201,6 +201,7 @@ def incremental(opened, folder, workroot, errors, timeout=120.0) -> dict:
 
 
 BLIND = Path(__file__).resolve().parent / "blind" / "judgments.yaml"
+TUNE2 = Path(__file__).resolve().parent / "tune2" / "judgments.yaml"
 
 
 def relevance_scores(engines, workroot, errors, isolate=True, judgments=None) -> dict:
@@ -310,7 +311,10 @@ def run_benchmark(corpora, engines=None, *, queries=50, repeats=3, http_seconds=
         if relevance:
             result["relevance"] = relevance_scores(engines or ENGINES, workroot,
                                                    result["errors"], isolate)
-            if BLIND.exists():  # the blind set (blind/pool.py): scored, never tuned on
+            if TUNE2.exists():  # the second tuning set (pool.py tune2)
+                result["relevance_tune2"] = relevance_scores(
+                    engines or ENGINES, workroot / "tune2", result["errors"], isolate, TUNE2)
+            if BLIND.exists():  # the blind set (pool.py blind): scored, never tuned on
                 result["relevance_blind"] = relevance_scores(
                     engines or ENGINES, workroot / "blind", result["errors"], isolate, BLIND)
     finally:

@@ -1,15 +1,18 @@
-"""The blind judged set, TREC style: pool every engine's top 20, hide who found what, judge.
+"""A judged set made TREC style: pool every engine's top 20, hide who found what, judge.
 
-    .venv/bin/python tests/benchmarks/blind/pool.py pool      # -> pool.jsonl, runs.json
+    .venv/bin/python tests/benchmarks/pool.py SET pool      # -> SET/pool.jsonl, SET/runs.json
     (judges grade pool.jsonl into grades.jsonl: {"query", "id", "grade"} per line)
-    .venv/bin/python tests/benchmarks/blind/pool.py collect   # -> judgments.yaml
+    .venv/bin/python tests/benchmarks/pool.py SET collect   # -> SET/judgments.yaml
 
-``queries.yaml`` was written from the reports before any engine ran on them. ``pool.jsonl``
+SET is ``blind`` (wikisource_gwr: evaluation only) or ``tune2`` (prov2026: a second tuning set,
+made the same way so that its judgments owe nothing to the product's ranking). For the blind
+set, ``queries.yaml`` was written from the reports before any engine ran on them. ``pool.jsonl``
 lists, per query, the union of every engine's top ``DEPTH`` paragraphs in a shuffled order,
 without engine names; ``runs.json`` (who returned what) is for the record and never shown to a
 judge. ``judgments.yaml`` is in ``relevance.py``'s format (document and a fragment of the text
 that names one paragraph), so ``run.py --judgments tests/benchmarks/blind/judgments.yaml`` scores
-every engine on it. This set is for evaluation only: ranking is tuned on ``../judgments.yaml``.
+every engine on it. The blind set is for evaluation only: ranking is tuned on ``judgments.yaml`` and
+``tune2/``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE.parents[2])]
+sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
 import paragraphs  # noqa: E402
 import relevance  # noqa: E402
@@ -30,14 +33,14 @@ import yaml  # noqa: E402
 
 from indexer.analysis import squeeze  # noqa: E402
 
-CORPUS = "wikisource_gwr"
+SETS = {"blind": "wikisource_gwr", "tune2": "prov2026"}  # folder here -> its corpus
 DEPTH = 20  # results pooled from each engine
 SEED = 20261126
 
 
-def pool() -> None:
-    queries = yaml.safe_load((HERE / "queries.yaml").read_text("utf-8"))
-    folder = relevance.CORPORA[CORPUS]
+def pool(where: Path, corpus: str) -> None:
+    queries = yaml.safe_load((where / "queries.yaml").read_text("utf-8"))
+    folder = relevance.CORPORA[corpus]
     paras = paragraphs.load(folder)
     by_key = {p.key: p for p in paras}
     runs: dict[str, dict[str, list[str]]] = {}
@@ -48,7 +51,7 @@ def pool() -> None:
             engine = run.built_here(name, folder, paras, workdir)
             runs[name] = {q["query"]: engine.search(q["query"], DEPTH) for q in queries}
     rng = random.Random(SEED)
-    with (HERE / "pool.jsonl").open("w", encoding="utf-8") as out:
+    with (where / "pool.jsonl").open("w", encoding="utf-8") as out:
         for q in queries:
             keys = sorted({key for found in runs.values() for key in found[q["query"]]})
             rng.shuffle(keys)
@@ -57,7 +60,7 @@ def pool() -> None:
                           for n, k in enumerate(keys)]
             out.write(json.dumps({"query": q["query"], "need": q["need"],
                                   "candidates": candidates}, ensure_ascii=False) + "\n")
-    (HERE / "runs.json").write_text(json.dumps(runs, ensure_ascii=False, indent=1), "utf-8")
+    (where / "runs.json").write_text(json.dumps(runs, ensure_ascii=False, indent=1), "utf-8")
 
 
 def _fragment(text: str, others: list[str]) -> str:
@@ -71,15 +74,15 @@ def _fragment(text: str, others: list[str]) -> str:
     return plain
 
 
-def collect() -> None:
-    pooled = [json.loads(line) for line in (HERE / "pool.jsonl").open(encoding="utf-8")]
+def collect(where: Path, corpus: str) -> None:
+    pooled = [json.loads(line) for line in (where / "pool.jsonl").open(encoding="utf-8")]
     grades = {}
-    for line in (HERE / "grades.jsonl").open(encoding="utf-8"):
+    for line in (where / "grades.jsonl").open(encoding="utf-8"):
         if line.strip():
             g = json.loads(line)
             grades[(g["query"], g["id"])] = int(g["grade"])
     by_doc: dict[str, list[paragraphs.Para]] = {}
-    for p in paragraphs.load(relevance.CORPORA[CORPUS]):
+    for p in paragraphs.load(relevance.CORPORA[corpus]):
         by_doc.setdefault(p.doc, []).append(p)
     entries = []
     for q in pooled:
@@ -97,18 +100,21 @@ def collect() -> None:
             others = [p.text for p in by_doc[c["doc"]] if p.text != c["text"]]
             relevant.append({"doc": c["doc"], "fragment": _fragment(c["text"], others),
                              "grade": grade})
-        entries.append({"query": q["query"], "corpus": CORPUS, "note": q["need"],
+        entries.append({"query": q["query"], "corpus": corpus, "note": q["need"],
                         "relevant": relevant})
     # A query no engine found anything relevant for says nothing about any of them (TREC
     # leaves such topics out too); it is named here, not scored.
     unscored = [e["query"] for e in entries if not e["relevant"]]
     entries = [e for e in entries if e["relevant"]]
-    header = ("# Blind judged set (tests/benchmarks/blind/pool.py): the pooled top 20 of every "
-              "engine,\n# graded without knowing which engine found what. Evaluation only.\n"
+    use = "Evaluation only." if where.name == "blind" else "For tuning."
+    header = ("# Judged set (tests/benchmarks/pool.py): the pooled top 20 of every engine,\n"
+              f"# graded without knowing which engine found what. {use}\n"
               f"# Left out, nothing relevant in the pool: {', '.join(unscored) or 'none'}\n")
-    (HERE / "judgments.yaml").write_text(
+    (where / "judgments.yaml").write_text(
         header + yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, width=100), "utf-8")
 
 
 if __name__ == "__main__":
-    {"pool": pool, "collect": collect}[sys.argv[1]]()
+    if len(sys.argv) != 3 or sys.argv[1] not in SETS or sys.argv[2] not in ("pool", "collect"):
+        raise SystemExit(f"usage: pool.py {{{','.join(SETS)}}} {{pool,collect}}")
+    {"pool": pool, "collect": collect}[sys.argv[2]](HERE / sys.argv[1], SETS[sys.argv[1]])
