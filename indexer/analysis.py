@@ -259,15 +259,17 @@ def word_terms(analyzer: Analyzer, text: str) -> list[str]:
     return [t.text for t in analyzer(text, mode="query")]
 
 
-def inner_words(analyzer: Analyzer, word: str) -> list[str]:
+def inner_words(analyzer: Analyzer, word: str, shortest: int = 4) -> list[str]:
     """The dictionary words a long word is made of, left to right without overlap (two
-    characters, else three): 农村公路 -> 农村, 公路. [] for a short word.
+    characters, else three): 农村公路 -> 农村, 公路. [] for a word under ``shortest``.
 
     >>> inner_words(build_word_analyzer([], []), "农民专业合作社")
     ['农民', '专业', '合作']
+    >>> inner_words(build_word_analyzer([], []), "退休金", shortest=3)
+    ['退休']
     """
     match = TOKEN_RE.fullmatch(word)
-    if len(word) < 4 or not match or match.lastgroup != "cjk":
+    if len(word) < shortest or not match or match.lastgroup != "cjk":
         return []
     tokenizer = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
     seg = segmenter(tokenizer.user_words)

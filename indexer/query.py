@@ -15,6 +15,7 @@ highlight; ``search.IndexReader`` runs them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -144,8 +145,10 @@ class QueryPlan:
     """
 
     def __init__(self, parsed: ParsedQuery, analyzer, synonyms: dict[str, list[str]] | None = None,
-                 question_words: frozenset[str] = frozenset()):
+                 question_words: frozenset[str] = frozenset(),
+                 known: Callable[[str], bool] = lambda word: True):
         self.analyzer = analyzer
+        self.known = known  # is this word anywhere in the index?
         self.synonyms = synonyms or {}
         self.question_words = question_words
         self.needles: list[str] = []
@@ -203,11 +206,14 @@ class QueryPlan:
 
     def _parts(self, word: str) -> list[wq.Query]:
         """For a long word, its inner words all together (at a lower weight): a text that
-        writes the compound with a character more or less still holds its parts."""
-        parts = inner_words(self.analyzer, word)
-        if len(parts) < 2:
-            return []
-        return [wq.And([wq.Term(f.BODY, p) for p in parts], boost=PARTS_WEIGHT)]
+        writes the compound with a character more or less still holds its parts. A word the
+        reports never use with one inner word (退休金: 退休) searches that word instead."""
+        parts = inner_words(self.analyzer, word, shortest=3)
+        if len(parts) > 1:
+            return [wq.And([wq.Term(f.BODY, p) for p in parts], boost=PARTS_WEIGHT)]
+        if parts and not self.known(word):
+            return [wq.Term(f.BODY, parts[0], boost=PARTS_WEIGHT)]
+        return []
 
     def _alternatives(self, word: str, track: bool) -> list[wq.Query]:
         """Queries for the synonyms of ``word``: exact phrases, but Latin letters and digits

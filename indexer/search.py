@@ -239,7 +239,8 @@ class IndexReader:
         return result
 
     def _plan(self, parsed: ParsedQuery) -> QueryPlan:
-        return QueryPlan(parsed, self._analyzer, self._synonyms, self._question_words)
+        return QueryPlan(parsed, self._analyzer, self._synonyms, self._question_words,
+                         known=lambda word: self._searcher.doc_frequency(f.BODY, word) > 0)
 
     def _missing(self, parsed: ParsedQuery, plan: QueryPlan, allow) -> list[str]:
         """The query's terms that no paragraph (within the filters) has, as typed: what a

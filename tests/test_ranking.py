@@ -199,6 +199,12 @@ def test_a_long_word_finds_its_variant_below_the_exact_form(graded_reader):
     assert found[0] == "全县新修农村公路120公里，养护农村公路300公里。"
 
 
+def test_a_word_the_reports_never_use_searches_its_inner_word(graded_reader):
+    page = graded_reader.search("农民工", size=20)  # never in the text; 农民 is
+    assert page.total and all("农民" in h.text for h in page.results)
+    assert graded_reader.search("农民工 收入").total  # as one word of several too
+
+
 def test_a_heading_ranks_below_the_paragraphs_it_heads(graded_reader):
     page = graded_reader.search("农民收入", size=20)
     headings = [i for i, h in enumerate(page.results) if h.text == "二、农民收入"]
