@@ -1,5 +1,5 @@
 """How matches are ranked, in one place: the field and match weights that BM25F scores with, and
-the proximity rescore of the best results.
+the rescore of the best results (proximity, pseudo-relevance feedback).
 
 The scores themselves are Whoosh's BM25F (computed in numpy by ``matching.py``); these numbers
 decide what counts how much.
@@ -7,7 +7,8 @@ decide what counts how much.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 
 # Field weights for BM25F: a match in a title or heading counts more than one in the body.
 TITLE_BOOST = 3.0
@@ -22,6 +23,14 @@ PARTS_WEIGHT = 0.4  # a long word's inner words, all found apart, count less tha
 PROXIMITY_BOOST = 0.5
 PROXIMITY_GAP = 6  # characters allowed between neighbouring words
 RESCORE_WINDOW = 30
+# Pseudo-relevance feedback (the idea of RM3, applied as a rescore): the words that the best
+# FEEDBACK_DOCS results share, weighted by how rare they are, are what the query is about; a
+# result in the rescore window holding them is multiplied by up to 1 + FEEDBACK_BOOST. A query
+# with fewer matches than FEEDBACK_DOCS gets none: too few results to learn from.
+FEEDBACK_DOCS = 10
+FEEDBACK_TERMS = 10
+FEEDBACK_MIN_DOCS = 2  # a word in one result only is that result's, not the topic's
+FEEDBACK_BOOST = 0.4
 
 
 def near_factor(words: Sequence[str], text: str) -> float:
@@ -35,6 +44,33 @@ def near_factor(words: Sequence[str], text: str) -> float:
     words = list(dict.fromkeys(words))
     spans = sorted((s, e, w) for w in words for s, e in _spans_of(text, w))
     return 1.0 + PROXIMITY_BOOST if _near(spans, len(words)) else 1.0
+
+
+def feedback_words(results: Sequence[Iterable[str]], idf: Callable[[str], float]) -> dict[str,
+                                                                                     float]:
+    """The FEEDBACK_TERMS words found in the most of ``results`` (each a set of words) and
+    rarest, with their weights: how many results hold the word times its idf.
+
+    >>> feedback_words([{"大气", "治理"}, {"大气", "治理", "雾霾"}, {"治理"}],
+    ...                {"大气": 2.0, "治理": 0.5, "雾霾": 3.0}.get)
+    {'大气': 4.0, '治理': 1.5}
+    """
+    counts = Counter(word for words in results for word in words)
+    weights = {w: c * idf(w) for w, c in counts.items() if c >= FEEDBACK_MIN_DOCS}
+    best = sorted(weights, key=lambda w: (-weights[w], w))[:FEEDBACK_TERMS]
+    return {w: weights[w] for w in best if weights[w] > 0}
+
+
+def feedback_factor(weights: dict[str, float], text: str) -> float:
+    """1 + FEEDBACK_BOOST × the share of the feedback words' weight that ``text`` holds.
+
+    >>> feedback_factor({"大气": 3.0, "雾霾": 1.0}, "治理大气污染")
+    1.3
+    """
+    total = sum(weights.values())
+    if not total:
+        return 1.0
+    return 1.0 + FEEDBACK_BOOST * sum(w for word, w in weights.items() if word in text) / total
 
 
 def rescore(ranked: list[tuple[float, int]], factor: Callable[[int], float],

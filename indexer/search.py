@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from bisect import bisect_right
@@ -13,13 +14,13 @@ from whoosh import query as wq
 
 from . import schema as f
 from . import store
-from .analysis import normalize, word_terms
+from .analysis import TOKEN_RE, normalize, squeeze, word_terms
 from .config import Settings
 from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, snippet
 from .matching import Evaluator, grade, intersect, should_match
 from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
-from .ranking import RESCORE_WINDOW, rescore
+from .ranking import FEEDBACK_DOCS, RESCORE_WINDOW, feedback_factor, feedback_words, rescore
 from .records import Columns, RecordCache, facets
 
 FACETS = ("doc", "year", "section")
@@ -285,16 +286,32 @@ class IndexReader:
         paragraph = ~np.isin(matches.ids, self._heading_ids, assume_unique=True)
         tiers = counts * 2 + paragraph
         ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
-        if plan.rescores:
-            window = np.array([docnum for _, docnum in ranked[:RESCORE_WINDOW]], np.int64)
+        texts = {docnum: squeeze(self._stored(docnum)[f.TEXT])
+                 for _, docnum in ranked[:RESCORE_WINDOW]}
+        weights = self._feedback(plan, [texts[d] for _, d in ranked[:FEEDBACK_DOCS]]) if len(
+            matches) > FEEDBACK_DOCS else {}
+        if plan.rescores or weights:
+            window = np.array(list(texts), np.int64)
             tier_of = dict(zip(window.tolist(), tiers[np.searchsorted(matches.ids, window)]
                                .tolist(), strict=True))
-            stored = self._stored
-            ranked = rescore(ranked, lambda docnum: plan.near_factor(stored(docnum)[f.TEXT]),
-                             tier_of.get)
+            near = plan.near_factor if plan.rescores else lambda text: 1.0
+            ranked = rescore(ranked, lambda docnum: near(texts[docnum])
+                             * feedback_factor(weights, texts[docnum]), tier_of.get)
         partial_ids = matches.ids[~complete]
         return Found(ranked, int(complete.sum()), int((~complete).sum()),
                      matches.ids[complete] if complete.any() else matches.ids, partial_ids)
+
+    def _feedback(self, plan: QueryPlan, texts: list[str]) -> dict[str, float]:
+        """The feedback words of the best results' ``texts`` (ranking.feedback_words): words of
+        Chinese characters, other than what the query searches already."""
+        asked = set(plan.words) | set(plan.needles)
+        results = [{w for w in word_terms(self._analyzer, text)
+                    if len(w) > 1 and w not in asked and TOKEN_RE.fullmatch(w)
+                    and TOKEN_RE.fullmatch(w).lastgroup == "cjk"} for text in texts]
+        searcher = self._searcher
+        total = searcher.doc_count()
+        return feedback_words(results, lambda w: math.log(
+            total / (1 + searcher.doc_frequency(f.BODY, w))))
 
     def _stored(self, docnum: int) -> dict:
         """A record's stored fields, read from its segment directly: Whoosh's reader filters

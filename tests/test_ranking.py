@@ -3,6 +3,7 @@
 import pytest
 
 from conftest import make_settings
+from indexer import ranking
 from indexer.analysis import squeeze
 from indexer.highlight import Exact, find_spans
 from indexer.search import IndexReader, synonym_map
@@ -242,5 +243,33 @@ def test_one_character_ranks_the_paragraph_about_it_first(tmp_path):
         assert [h.text for h in reader.search("煤").results] == [
             "煤炭产量稳定，煤电联营推进，洁净煤技术推广，煤矿安全生产形势平稳向好。",
             "完成燃煤锅炉改造。"]
+    finally:
+        reader.close()
+
+
+FEEDBACK_REPORT = "某县2025年工作总结\n" + "".join(
+    f"第{n}项，大气污染防治，工业排放达标，监测站点{n}个。\n" for n in range(12)) + (
+    "推进污染整治，改善村容村貌，建设美丽乡村。\n"  # about something else
+    "推进污染整治，减少大气排放，建设美丽乡村。\n")  # about what the best results are about
+
+
+def test_results_sharing_the_best_results_words_rise(tmp_path, monkeypatch):
+    """Pseudo-relevance feedback: the best results are about 大气 and 排放, so of two equal
+    matches of 污染 the one that also says so ranks first; without feedback the other does."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.txt").write_text(FEEDBACK_REPORT, "utf-8")
+    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
+    index_reports(settings)
+    reader = IndexReader(settings)
+    pair = ["推进污染整治，减少大气排放，建设美丽乡村。", "推进污染整治，改善村容村貌，建设美丽乡村。"]
+
+    def order():
+        found = [h.text for h in reader.search("污染", size=30).results]
+        return sorted(pair, key=found.index)
+
+    try:
+        assert order() == pair
+        monkeypatch.setattr(ranking, "FEEDBACK_BOOST", 0.0)
+        assert order() == pair[::-1]
     finally:
         reader.close()

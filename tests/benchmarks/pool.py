@@ -4,8 +4,9 @@
     (judges grade pool.jsonl into grades.jsonl: {"query", "id", "grade"} per line)
     .venv/bin/python tests/benchmarks/pool.py SET collect   # -> SET/judgments.yaml
 
-SET is ``blind`` (wikisource_gwr: evaluation only) or ``tune2`` (prov2026: a second tuning set,
-made the same way so that its judgments owe nothing to the product's ranking). For the blind
+SET is ``blind`` (wikisource_gwr: evaluation only), ``tune2`` (prov2026) or ``tune3``
+(wikisource_gwr, queries written apart from the blind set's): tuning sets made the same way, so
+that their judgments owe nothing to the product's ranking. For the blind
 set, ``queries.yaml`` was written from the reports before any engine ran on them. ``pool.jsonl``
 lists, per query, the union of every engine's top ``DEPTH`` paragraphs in a shuffled order,
 without engine names; ``runs.json`` (who returned what) is for the record and never shown to a
@@ -33,7 +34,7 @@ import yaml  # noqa: E402
 
 from indexer.analysis import squeeze  # noqa: E402
 
-SETS = {"blind": "wikisource_gwr", "tune2": "prov2026"}  # folder here -> its corpus
+SETS = {"blind": "wikisource_gwr", "tune2": "prov2026", "tune3": "wikisource_gwr"}  # folder -> corpus
 DEPTH = 20  # results pooled from each engine
 SEED = 20261126
 

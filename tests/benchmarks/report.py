@@ -102,7 +102,8 @@ def render(result) -> str:
 
         parts.append(render_scaling(result["scaling"]))
     for key, title in (("relevance", "relevance"),
-                       ("relevance_tune2", "relevance, second tuning set (pooled, prov2026)"),
+                       ("relevance_tune2", "relevance, tuning set tune2 (pooled, prov2026)"),
+                       ("relevance_tune3", "relevance, tuning set tune3 (pooled, wikisource_gwr)"),
                        ("relevance_blind", "relevance, blind pooled set (evaluation only)")):
         if result.get(key):
             parts.append(_relevance_table(result[key], title))

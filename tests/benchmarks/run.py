@@ -200,8 +200,8 @@ def incremental(opened, folder, workroot, errors, timeout=120.0) -> dict:
     return out
 
 
-BLIND = Path(__file__).resolve().parent / "blind" / "judgments.yaml"
-TUNE2 = Path(__file__).resolve().parent / "tune2" / "judgments.yaml"
+HERE = Path(__file__).resolve().parent
+BLIND = HERE / "blind" / "judgments.yaml"
 
 
 def relevance_scores(engines, workroot, errors, isolate=True, judgments=None) -> dict:
@@ -311,9 +311,11 @@ def run_benchmark(corpora, engines=None, *, queries=50, repeats=3, http_seconds=
         if relevance:
             result["relevance"] = relevance_scores(engines or ENGINES, workroot,
                                                    result["errors"], isolate)
-            if TUNE2.exists():  # the second tuning set (pool.py tune2)
-                result["relevance_tune2"] = relevance_scores(
-                    engines or ENGINES, workroot / "tune2", result["errors"], isolate, TUNE2)
+            for name in ("tune2", "tune3"):  # the pooled tuning sets (pool.py)
+                path = HERE / name / "judgments.yaml"
+                if path.exists():
+                    result[f"relevance_{name}"] = relevance_scores(
+                        engines or ENGINES, workroot / name, result["errors"], isolate, path)
             if BLIND.exists():  # the blind set (pool.py blind): scored, never tuned on
                 result["relevance_blind"] = relevance_scores(
                     engines or ENGINES, workroot / "blind", result["errors"], isolate, BLIND)

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/benchmarks/tune.py [--work DIR] [--peers] [--per-query] [SET ...]
 
-SET is a judgments file (default: judgments.yaml and tune2/judgments.yaml, the tuning sets).
+SET is a judgments file (default: judgments.yaml, tune2/ and tune3/: the tuning sets).
 Indexes are built once into ``--work`` (default /tmp/report-search-tune) and reused while the
 schema and the corpus stay the same, so a query-time change costs only the searches. With
 ``--peers`` the best simple peer (fts5-jieba-or) is scored beside it. Never pass the blind set
@@ -26,7 +26,7 @@ from product import Product  # noqa: E402
 
 from indexer.schema import SCHEMA_VERSION  # noqa: E402
 
-SETS = [HERE / "judgments.yaml", HERE / "tune2" / "judgments.yaml"]
+SETS = [HERE / "judgments.yaml", *(HERE / name / "judgments.yaml" for name in ("tune2", "tune3"))]
 PEER = "fts5-jieba-or"
 
 
@@ -65,7 +65,7 @@ def main(argv=None) -> int:
             engines[PEER] = {c: _peer(c, args.work) for c in corpora}
         scored = {name: relevance.evaluate(lambda c, q, b=by: b[c].search(q, 10), judged)
                   for name, by in engines.items()}
-        print(f"{path.relative_to(HERE)} ({len(judged)} queries): " + "; ".join(
+        print(f"{path.resolve().relative_to(HERE)} ({len(judged)} queries): " + "; ".join(
             f"{name} nDCG@10 {s['ndcg@10']:.3f} MRR {s['mrr']:.3f}" for name, s in scored.items()))
         if args.per_query:
             rows = zip(*[s["queries"] for s in scored.values()], strict=True)
