@@ -11,6 +11,7 @@ from pathlib import Path, PurePath
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.scoring import BM25F
 
 from . import schema as f
 from . import store
@@ -20,7 +21,15 @@ from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, snippet
 from .matching import Evaluator, grade, intersect, should_match
 from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
-from .ranking import FEEDBACK_DOCS, RESCORE_WINDOW, feedback_factor, feedback_words, rescore
+from .ranking import (
+    BM25_B,
+    BM25_K1,
+    FEEDBACK_DOCS,
+    RESCORE_WINDOW,
+    feedback_factor,
+    feedback_words,
+    rescore,
+)
 from .records import Columns, RecordCache, facets
 
 FACETS = ("doc", "year", "section")
@@ -104,7 +113,7 @@ class IndexReader:
             return False
         ix = store.open_index(self.root)
         old = self._searcher
-        self._searcher = ix.searcher()
+        self._searcher = ix.searcher(weighting=BM25F(B=BM25_B, K1=BM25_K1))
         self._analyzer = ix.schema[f.BODY].analyzer
         self._generation = gen
         self._docs = self._labels = None
