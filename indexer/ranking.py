@@ -18,7 +18,7 @@ BM25_K1 = 2.0
 # Field weights for BM25F: a match in a title or heading counts more than one in the body.
 TITLE_BOOST = 3.0
 HEADING_BOOST = 2.0
-CHAR_WEIGHT = 0.5  # substring matches of a word count less than whole-word matches
+CHAR_WEIGHT = 1.0  # the characters of a word, wherever they stand (inside longer words too)
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts less than the word typed
 MINIMUM_SHOULD_MATCH = 50  # percent of a query's words a partial match holds (at least one)
 PARTS_WEIGHT = 0.4  # a long word's inner words, all found apart, count less than the word

@@ -94,12 +94,12 @@ def test_evaluate_averages_queries():
 # makes ranking clearly worse fails, and noise from tie-breaking does not. Figures then:
 #   seeds     17 queries  nDCG@10 0.844  MRR 0.971   (graded matching; 0.747 before)
 #   prov2026  23 queries  nDCG@10 0.725  MRR 0.967   (0.675 before)
-#   tune2     41 queries  nDCG@10 0.777  MRR 1.000   (pooled, judged blind; prov2026)
-#   tune3     42 queries  nDCG@10 0.762  MRR 0.964   (pooled, judged blind; wikisource_gwr)
+#   tune2     41 queries  nDCG@10 0.785  MRR 1.000   (pooled, judged blind; prov2026)
+#   tune3     42 queries  nDCG@10 0.786  MRR 0.976   (pooled, judged blind; wikisource_gwr)
 # (seeds 0.856 / 1.000 and prov2026 0.744 / 0.967 after BM25's B 0.5, K1 2.0 and feedback.)
 # Raise a floor when the product gets better; lower one only with the reason in the commit.
 FLOORS = {"seeds": {"ndcg@10": 0.80, "mrr": 0.95}, "prov2026": {"ndcg@10": 0.69, "mrr": 0.91},
-          "tune2": {"ndcg@10": 0.72, "mrr": 0.95}, "tune3": {"ndcg@10": 0.71, "mrr": 0.91}}
+          "tune2": {"ndcg@10": 0.72, "mrr": 0.95}, "tune3": {"ndcg@10": 0.73, "mrr": 0.92}}
 
 
 @pytest.fixture(scope="module")
