@@ -21,6 +21,9 @@ HEADING_BOOST = 2.0
 CHAR_WEIGHT = 1.0  # the characters of a word, wherever they stand (inside longer words too)
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts less than the word typed
 MINIMUM_SHOULD_MATCH = 50  # percent of a query's words a partial match holds (at least one)
+# Partial matches rank in this many grades of the share of the query's idf they hold, so that
+# the paragraphs holding its rarer words come first (a finer grading let BM25 decide less).
+PARTIAL_GRADES = 3
 PARTS_WEIGHT = 0.4  # a long word's inner words, all found apart, count less than the word
 # Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
 # Checked on the stored text of the best RESCORE_WINDOW results only, as Elasticsearch's

@@ -25,6 +25,7 @@ from .ranking import (
     BM25_B,
     BM25_K1,
     FEEDBACK_DOCS,
+    PARTIAL_GRADES,
     RESCORE_WINDOW,
     feedback_factor,
     feedback_words,
@@ -269,8 +270,9 @@ class IndexReader:
     def _run(self, plan: QueryPlan, depth: int, allow, mask) -> Found:
         """Every match, counted, and the best ``depth`` ranked. Graded, as Elasticsearch's
         minimum_should_match: a paragraph with every unit of the query ranks above one with
-        fewer, and one with at least ``should_match`` of them is a (partial) match; quoted
-        phrases must match. Within a grade, paragraphs rank above headings, then by score.
+        fewer, and one with at least ``should_match`` of them is a (partial) match, graded by
+        the share of the query's idf it holds; quoted phrases must match. Within a grade,
+        paragraphs rank above headings, then by score.
         Every match is counted and scored: none is skipped, as the total and the facets must
         count them all."""
         evaluator, within = self._evaluator, allow
@@ -281,7 +283,7 @@ class IndexReader:
             within = strict.ids
         graded = [evaluator.run(q, within)
                   for q, must in zip(plan.units, plan.strict, strict=True) if not must]
-        matches, counts = grade(graded, strict)
+        matches, counts, held = grade(graded, strict, self._searcher.doc_count_all())
         if plan.words:  # title words raise what matches already (AndMaybe)
             boost = evaluator.run(wq.Or([wq.Term(f.TITLE_WORDS, w)
                                          for w in dict.fromkeys(plan.words)]), matches.ids)
@@ -290,10 +292,14 @@ class IndexReader:
         enough = counts >= should_match(len(graded))
         if graded and not (live & enough).any():  # as Meilisearch does: better some words
             enough = counts >= (0 if strict is not None else 1)  # (or the phrase) than nothing
-        matches, counts = matches.keep(live & enough), counts[live & enough]
+        keep = live & enough
+        matches, counts, held = matches.keep(keep), counts[keep], held[keep]
         complete = counts == len(graded)
         paragraph = ~np.isin(matches.ids, self._heading_ids, assume_unique=True)
-        tiers = counts * 2 + paragraph
+        # Partial matches in PARTIAL_GRADES grades of how much of the query's idf they hold: a
+        # paragraph with the rare word of 农村 寄递 before one with the common word.
+        grades = np.where(complete, PARTIAL_GRADES + 1, np.rint(held * PARTIAL_GRADES))
+        tiers = grades.astype(np.int64) * 2 + paragraph
         ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
         texts = {docnum: squeeze(self._stored(docnum)[f.TEXT])
                  for _, docnum in ranked[:RESCORE_WINDOW]}

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import make_settings
-from indexer import ranking
+from indexer import ranking, search
 from indexer.analysis import squeeze
 from indexer.highlight import Exact, find_spans
 from indexer.search import IndexReader, synonym_map
@@ -271,5 +271,25 @@ def test_results_sharing_the_best_results_words_rise(tmp_path, monkeypatch):
         assert order() == pair
         monkeypatch.setattr(ranking, "FEEDBACK_BOOST", 0.0)
         assert order() == pair[::-1]
+    finally:
+        reader.close()
+
+
+def test_partial_matches_with_the_rarer_word_come_first(tmp_path, monkeypatch):
+    """No paragraph holds both words: the one with the rare word (寄递) ranks above those that
+    name the common one (农村) often, which BM25 alone puts first."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.txt").write_text("某县2025年工作总结\n" + "".join(
+        f"农村道路、农村供水和农村电网改造第{n}期完成。\n" for n in range(3)) + "".join(
+        f"第{n}项其他工作按计划推进，群众满意度稳步提高。\n" for n in range(20)) + (
+        "积极发展现代服务业，推进金融、科技、法律等生产性服务业融合发展，升级改造县级寄递"
+        "物流中心六十个，建成村级服务站四千个，进一步扩大电商覆盖面。\n"), "utf-8")
+    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
+    index_reports(settings)
+    reader = IndexReader(settings)
+    try:
+        assert "寄递" in reader.search("农村 寄递").results[0].text
+        monkeypatch.setattr(search, "PARTIAL_GRADES", 0)  # partial matches by score alone
+        assert "寄递" not in reader.search("农村 寄递").results[0].text
     finally:
         reader.close()
