@@ -156,6 +156,7 @@ class QueryPlan:
         self._near_needles: list[str] | None = None
         self.units: list[wq.Query] = []
         self.strict: list[bool] = []
+        self._pieces: dict[wq.Query, wq.Query] = {}  # a word's query -> its inner words, any
         for group in parsed.groups:
             self._group(group)
         self.required: wq.Query | None = (
@@ -192,17 +193,29 @@ class QueryPlan:
             self.needles += needles_for(words)
             self.words += words
         whole = self._alternatives(squeeze(clause.text), track) if len(words) > 1 else []
-        return [
-            wq.Or([
+        out = []
+        for w in words:
+            out.append(wq.Or([
                 wq.Term(f.BODY, w),
                 wq.Term(f.HEADING_WORDS, w),
                 *([] if _is_latin_word(w) else filter(None, [_char_query(w, CHAR_WEIGHT)])),
                 *self._alternatives(w, track),
                 *self._parts(w),
                 *whole,  # a synonym of the whole term stands for each of its words
-            ])
-            for w in words
-        ]
+            ]))
+            if len(pieces := inner_words(self.analyzer, w, shortest=3)) > 1:
+                self._pieces[out[-1]] = wq.Or([wq.Term(f.BODY, p) for p in pieces],
+                                              boost=PARTS_WEIGHT)
+        return out
+
+    def loosened(self) -> list[wq.Query] | None:
+        """The units, each word also matching any one of its inner words (at the parts'
+        weight): what a query that finds nothing falls back to (豆腐渣工程 finds 工程). None when
+        no word has inner words."""
+        if not any(unit in self._pieces for unit in self.units):
+            return None
+        return [wq.Or([unit, self._pieces[unit]]) if unit in self._pieces else unit
+                for unit in self.units]
 
     def _parts(self, word: str) -> list[wq.Query]:
         """For a long word, its inner words all together (at a lower weight): a text that

@@ -70,6 +70,11 @@ class Found:
     facet_ids: np.ndarray
     partial_ids: np.ndarray  # ascending
 
+    def as_partial(self) -> Found:
+        """The same matches, every one of them partial (a loosened query's)."""
+        every = np.union1d(self.facet_ids, self.partial_ids)
+        return Found(self.ranked, 0, self.complete + self.partial, every, every)
+
     def is_partial(self, docnum: int) -> bool:
         at = np.searchsorted(self.partial_ids, docnum)
         return bool(at < len(self.partial_ids) and self.partial_ids[at] == docnum)
@@ -222,6 +227,8 @@ class IndexReader:
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
         found = self._run(plan, page * size, allow, mask)
+        if not found.complete and not found.partial and (loose := plan.loosened()):
+            found = self._run(plan, page * size, allow, mask, loose).as_partial()
         result.total, result.partial_total = found.complete, found.partial
         result.relaxed = not found.complete and bool(found.partial)  # "relaxed" with nothing
         if result.relaxed or not result.total:  # to show says nothing
@@ -267,7 +274,7 @@ class IndexReader:
                 missing.append(shown(clause))
         return missing
 
-    def _run(self, plan: QueryPlan, depth: int, allow, mask) -> Found:
+    def _run(self, plan: QueryPlan, depth: int, allow, mask, units=None) -> Found:
         """Every match, counted, and the best ``depth`` ranked. Graded, as Elasticsearch's
         minimum_should_match: a paragraph with every unit of the query ranks above one with
         fewer, and one with at least ``should_match`` of them is a (partial) match, graded by
@@ -276,13 +283,14 @@ class IndexReader:
         Every match is counted and scored: none is skipped, as the total and the facets must
         count them all."""
         evaluator, within = self._evaluator, allow
-        strict = None if plan.units else evaluator.run(wq.Every(), within)  # filters alone
-        for query in [q for q, must in zip(plan.units, plan.strict, strict=True) if must]:
+        units = plan.units if units is None else units
+        strict = None if units else evaluator.run(wq.Every(), within)  # filters alone
+        for query in [q for q, must in zip(units, plan.strict, strict=True) if must]:
             found = evaluator.run(query, within)
             strict = found if strict is None else intersect(strict, found)
             within = strict.ids
         graded = [evaluator.run(q, within)
-                  for q, must in zip(plan.units, plan.strict, strict=True) if not must]
+                  for q, must in zip(units, plan.strict, strict=True) if not must]
         matches, counts, held = grade(graded, strict, self._searcher.doc_count_all())
         if plan.words:  # title words raise what matches already (AndMaybe)
             boost = evaluator.run(wq.Or([wq.Term(f.TITLE_WORDS, w)

@@ -293,3 +293,11 @@ def test_partial_matches_with_the_rarer_word_come_first(tmp_path, monkeypatch):
         assert "寄递" not in reader.search("农村 寄递").results[0].text
     finally:
         reader.close()
+
+
+def test_a_word_that_finds_nothing_falls_back_to_any_inner_word(graded_reader):
+    page = graded_reader.search("收入水平", size=20)  # one word; 收入 and 水平 never together
+    assert page.results and all("收入" in h.text or "水平" in h.text for h in page.results)
+    assert "提高基层治理水平。" in [h.text for h in page.results]
+    assert page.total == 0 and page.partial_total == len(page.results)
+    assert page.relaxed and page.missing == ["收入水平"] and all(h.partial for h in page.results)
