@@ -38,6 +38,7 @@ RESCORE_WINDOW = 30
 FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
 FEEDBACK_MIN_DOCS = 2  # a word in one result only is that result's, not the topic's
+FEEDBACK_CANDIDATES = 50  # the words in the most results, of which the rarest are kept
 FEEDBACK_BOOST = 0.4
 
 
@@ -64,7 +65,9 @@ def feedback_words(results: Sequence[Iterable[str]], idf: Callable[[str], float]
     {'大气': 4.0, '治理': 1.5}
     """
     counts = Counter(word for words in results for word in words)
-    weights = {w: c * idf(w) for w, c in counts.items() if c >= FEEDBACK_MIN_DOCS}
+    often = sorted((w for w, c in counts.items() if c >= FEEDBACK_MIN_DOCS),
+                   key=lambda w: (-counts[w], w))[:FEEDBACK_CANDIDATES]  # each idf is a lookup
+    weights = {w: counts[w] * idf(w) for w in often}
     best = sorted(weights, key=lambda w: (-weights[w], w))[:FEEDBACK_TERMS]
     return {w: weights[w] for w in best if weights[w] > 0}
 

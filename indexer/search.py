@@ -34,6 +34,7 @@ from .ranking import (
 from .records import Columns, RecordCache, facets
 
 FACETS = ("doc", "year", "section")
+CACHED_RECORDS = 100_000  # per index generation: records' words and words' idf kept for feedback
 MISSING_CHECKS = 20  # distinct query terms checked for "未找到" (each is one more lookup)
 # "Did you mean" runs the spelling corrector and a lookup per word: a 999-character query of
 # one repeated word once held a worker for 20 s. These bound the work per query.
@@ -128,6 +129,8 @@ class IndexReader:
         self._source_counts = None
         self._columns = None
         self._evaluator = Evaluator(self._searcher)
+        self._words_of: dict[int, frozenset[str]] = {}
+        self._idfs: dict[str, float] = {}
         leaves = self._searcher.reader().leaf_readers()
         self._leaves = ([offset for _, offset in leaves], [leaf for leaf, _ in leaves])
         # Document records are few: masking them is much cheaper than filtering on kind=para.
@@ -311,7 +314,7 @@ class IndexReader:
         ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
         texts = {docnum: squeeze(self._stored(docnum)[f.TEXT])
                  for _, docnum in ranked[:RESCORE_WINDOW]}
-        weights = self._feedback(plan, [texts[d] for _, d in ranked[:FEEDBACK_DOCS]]) if len(
+        weights = self._feedback(plan, [d for _, d in ranked[:FEEDBACK_DOCS]]) if len(
             matches) > FEEDBACK_DOCS else {}
         if plan.rescores or weights:
             window = np.array(list(texts), np.int64)
@@ -324,17 +327,36 @@ class IndexReader:
         return Found(ranked, int(complete.sum()), int((~complete).sum()),
                      matches.ids[complete] if complete.any() else matches.ids, partial_ids)
 
-    def _feedback(self, plan: QueryPlan, texts: list[str]) -> dict[str, float]:
-        """The feedback words of the best results' ``texts`` (ranking.feedback_words): words of
-        Chinese characters, other than what the query searches already."""
+    def _feedback(self, plan: QueryPlan, docnums: list[int]) -> dict[str, float]:
+        """The feedback words of the best results (ranking.feedback_words): words of Chinese
+        characters, other than what the query searches already."""
         asked = set(plan.words) | set(plan.needles)
-        results = [{w for w in word_terms(self._analyzer, text)
-                    if len(w) > 1 and w not in asked and TOKEN_RE.fullmatch(w)
-                    and TOKEN_RE.fullmatch(w).lastgroup == "cjk"} for text in texts]
-        searcher = self._searcher
-        total = searcher.doc_count()
-        return feedback_words(results, lambda w: math.log(
-            total / (1 + searcher.doc_frequency(f.BODY, w))))
+        results = [self._chinese_words(docnum) - asked for docnum in docnums]
+        return feedback_words(results, self._idf)
+
+    def _chinese_words(self, docnum: int) -> frozenset[str]:
+        """The words of two or more Chinese characters in a record's text (cached: segmenting
+        ten paragraphs was half a search's time)."""
+        words = self._words_of.get(docnum)
+        if words is None:
+            if len(self._words_of) > CACHED_RECORDS:
+                self._words_of.clear()
+            words = self._words_of[docnum] = frozenset(
+                w for w in word_terms(self._analyzer, self._stored(docnum)[f.TEXT])
+                if len(w) > 1 and (m := TOKEN_RE.fullmatch(w)) and m.lastgroup == "cjk")
+        return words
+
+    def _idf(self, word: str) -> float:
+        """log(paragraphs / (1 + paragraphs with ``word``)), cached: with many segments each
+        lookup reads every segment's term index."""
+        idf = self._idfs.get(word)
+        if idf is None:
+            if len(self._idfs) > CACHED_RECORDS:
+                self._idfs.clear()
+            searcher = self._searcher
+            idf = self._idfs[word] = math.log(
+                searcher.doc_count() / (1 + searcher.doc_frequency(f.BODY, word)))
+        return idf
 
     def _stored(self, docnum: int) -> dict:
         """A record's stored fields, read from its segment directly: Whoosh's reader filters
