@@ -34,7 +34,10 @@ from .ranking import (
 from .records import Columns, RecordCache, facets
 
 FACETS = ("doc", "year", "section")
-CACHED_RECORDS = 100_000  # per index generation: records' words and words' idf kept for feedback
+# Per index generation, for feedback: the words of this many records (about 5 kB each) and the
+# idf of this many words, kept between searches.
+CACHED_RECORDS = 2_000
+CACHED_IDFS = 20_000
 MISSING_CHECKS = 20  # distinct query terms checked for "未找到" (each is one more lookup)
 # "Did you mean" runs the spelling corrector and a lookup per word: a 999-character query of
 # one repeated word once held a worker for 20 s. These bound the work per query.
@@ -351,7 +354,7 @@ class IndexReader:
         lookup reads every segment's term index."""
         idf = self._idfs.get(word)
         if idf is None:
-            if len(self._idfs) > CACHED_RECORDS:
+            if len(self._idfs) > CACHED_IDFS:
                 self._idfs.clear()
             searcher = self._searcher
             idf = self._idfs[word] = math.log(
