@@ -218,9 +218,15 @@ class CharTokenizer(_Stateless):
                 yield self._emit(t, ch, start_pos + n, start_char + i, start_char + i + 1)
 
 
+# How often the one-character field counts a character in a text, at most: two bits a posting.
+# Counting on changed the tuning sets' scores by less than 0.003 and grew the index 1.5% more.
+CHAR_COUNT_CAP = 4
+
+
 class UnigramTokenizer(_Stateless):
-    """Each non-space character: the field that answers one-character queries, counted (a
-    paragraph about 煤 names it more often than one that lists it once), without positions.
+    """Each non-space character: the field that answers one-character queries, counted up to
+    CHAR_COUNT_CAP (a paragraph about 煤 names it more often than one that lists it once),
+    without positions.
 
     >>> [t.text for t in UnigramTokenizer()("户户 通")]
     ['户', '户', '通']
@@ -230,8 +236,10 @@ class UnigramTokenizer(_Stateless):
                  removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
                  **kwargs) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        seen: dict[str, int] = {}
         for i, ch in enumerate(normalize(value)):
-            if ch != " ":
+            if ch != " " and seen.get(ch, 0) < CHAR_COUNT_CAP:
+                seen[ch] = seen.get(ch, 0) + 1
                 yield self._emit(t, ch, start_pos + i, start_char + i, start_char + i + 1)
 
 

@@ -14,6 +14,7 @@ and stored fields of one written by Whoosh's writer.
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 
 import numpy as np
 from whoosh.analysis import StopFilter
@@ -21,7 +22,7 @@ from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from .analysis import CharTokenizer, UnigramTokenizer, WordTokenizer, normalize
+from .analysis import CHAR_COUNT_CAP, CharTokenizer, UnigramTokenizer, WordTokenizer, normalize
 from .codec import ArrayCodec
 from .postings import CompactPositions
 
@@ -144,7 +145,11 @@ class TextCollector:
         self.docs.append(docnum)
         if isinstance(self.field.analyzer, CharTokenizer):
             return len("".join(text.split()))  # one token per non-space character
-        return len(text) - text.count(" ")  # one token per character but the space
+        # one token per character but the space, each counted at most CHAR_COUNT_CAP times
+        counts = Counter(text)
+        counts.pop(" ", None)
+        return sum(counts.values()) - sum(c - CHAR_COUNT_CAP for c in counts.values()
+                                          if c > CHAR_COUNT_CAP)
 
     def postings(self):
         """The arguments of ``FieldPostings.extend`` for every text collected."""
@@ -201,11 +206,11 @@ def _wide_positions(positions, starts, freqs, format_):
 
 def _singles(cps: np.ndarray, docs: np.ndarray, format_):
     """UnigramTokenizer for many texts at once: each character of a text but the space, with
-    how often the text holds it."""
+    how often the text holds it (at most CHAR_COUNT_CAP)."""
     keep = cps != 0x20
     keys = np.sort((cps[keep] << 32) | docs[keep])  # np.unique: 5x slower here (hashing)
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys
-    freqs = np.diff(np.r_[starts, len(keys)])
+    freqs = np.minimum(np.diff(np.r_[starts, len(keys)]), CHAR_COUNT_CAP)
     keys = keys[starts]
     codes, docs = keys >> 32, keys & 0xFFFFFFFF
     terms, index = np.unique(codes, return_inverse=True)

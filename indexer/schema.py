@@ -16,7 +16,7 @@ from .postings import CompactPositions
 from .ranking import HEADING_BOOST, TITLE_BOOST
 from .reports import Report
 
-SCHEMA_VERSION = 9  # bump on any change below: an index of another version is rebuilt
+SCHEMA_VERSION = 10  # bump on any change below: an index of another version is rebuilt
 
 KIND = "kind"
 KEY = "key"
