@@ -195,16 +195,17 @@ class QueryPlan:
         whole = self._alternatives(squeeze(clause.text), track) if len(words) > 1 else []
         out = []
         for w in words:
+            parts = inner_words(self.analyzer, w, shortest=3)
             out.append(wq.Or([
                 wq.Term(f.BODY, w),
                 wq.Term(f.HEADING_WORDS, w),
                 *([] if _is_latin_word(w) else filter(None, [_char_query(w, CHAR_WEIGHT)])),
                 *self._alternatives(w, track),
-                *self._parts(w),
+                *self._parts(w, parts),
                 *whole,  # a synonym of the whole term stands for each of its words
             ]))
-            if len(pieces := inner_words(self.analyzer, w, shortest=3)) > 1:
-                self._pieces[out[-1]] = wq.Or([wq.Term(f.BODY, p) for p in pieces],
+            if len(parts) > 1:
+                self._pieces[out[-1]] = wq.Or([wq.Term(f.BODY, p) for p in parts],
                                               boost=PARTS_WEIGHT)
         return out
 
@@ -217,11 +218,10 @@ class QueryPlan:
         return [wq.Or([unit, self._pieces[unit]]) if unit in self._pieces else unit
                 for unit in self.units]
 
-    def _parts(self, word: str) -> list[wq.Query]:
-        """For a long word, its inner words all together (at a lower weight): a text that
-        writes the compound with a character more or less still holds its parts. A word the
-        reports never use with one inner word (退休金: 退休) searches that word instead."""
-        parts = inner_words(self.analyzer, word, shortest=3)
+    def _parts(self, word: str, parts: list[str]) -> list[wq.Query]:
+        """For a long word, its inner words ``parts`` all together (at a lower weight): a text
+        that writes the compound with a character more or less still holds its parts. A word
+        the reports never use with one inner word (退休金: 退休) searches that word instead."""
         if len(parts) > 1:
             return [wq.And([wq.Term(f.BODY, p) for p in parts], boost=PARTS_WEIGHT)]
         if parts and not self.known(word):
