@@ -315,11 +315,11 @@ class IndexReader:
         grades = np.where(complete, PARTIAL_GRADES + 1, np.rint(held * PARTIAL_GRADES))
         tiers = grades.astype(np.int64) * 2 + paragraph
         ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
-        texts = {docnum: squeeze(self._stored(docnum)[f.TEXT])
-                 for _, docnum in ranked[:RESCORE_WINDOW]}
         weights = self._feedback(plan, [d for _, d in ranked[:FEEDBACK_DOCS]]) if len(
             matches) > FEEDBACK_DOCS else {}
         if plan.rescores or weights:
+            texts = {docnum: squeeze(self._stored(docnum)[f.TEXT])
+                     for _, docnum in ranked[:RESCORE_WINDOW]}
             window = np.array(list(texts), np.int64)
             tier_of = dict(zip(window.tolist(), tiers[np.searchsorted(matches.ids, window)]
                                .tolist(), strict=True))
