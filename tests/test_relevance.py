@@ -102,15 +102,19 @@ FLOORS = {"seeds": {"ndcg@10": 0.80, "mrr": 0.95}, "prov2026": {"ndcg@10": 0.69,
           "tune2": {"ndcg@10": 0.72, "mrr": 0.95}, "tune3": {"ndcg@10": 0.73, "mrr": 0.92}}
 
 
-@pytest.fixture(scope="module")
-def prov2026_reader(tmp_path_factory):
-    """An index of prov2026 with the default settings, as the benchmark builds the product's."""
-    base = tmp_path_factory.mktemp("prov2026")
-    settings = make_settings(base / "index", [relevance.CORPORA["prov2026"]])
-    assert index_reports(settings).added == 31
+def _corpus_reader(tmp_path_factory, corpus: str, reports: int):
+    """An index of ``corpus`` with the default settings, as the benchmark builds the product's."""
+    base = tmp_path_factory.mktemp(corpus)
+    settings = make_settings(base / "index", [relevance.CORPORA[corpus]])
+    assert index_reports(settings).added == reports
     reader = IndexReader(settings)
     yield reader
     reader.close()
+
+
+@pytest.fixture(scope="module")
+def prov2026_reader(tmp_path_factory):
+    yield from _corpus_reader(tmp_path_factory, "prov2026", 31)
 
 
 def score_product(reader, judged, corpus):
@@ -144,12 +148,7 @@ def test_product_scores_on_prov2026_queries(prov2026_reader, judged):
 
 @pytest.fixture(scope="module")
 def wikisource_reader(tmp_path_factory):
-    base = tmp_path_factory.mktemp("wikisource")
-    settings = make_settings(base / "index", [relevance.CORPORA["wikisource_gwr"]])
-    assert index_reports(settings).added == 88
-    reader = IndexReader(settings)
-    yield reader
-    reader.close()
+    yield from _corpus_reader(tmp_path_factory, "wikisource_gwr", 88)
 
 
 def test_product_scores_on_the_second_tuning_set(prov2026_reader):

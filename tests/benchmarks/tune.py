@@ -20,8 +20,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
 import paragraphs  # noqa: E402
-import peers  # noqa: E402
 import relevance  # noqa: E402
+import run  # noqa: E402
 from product import Product  # noqa: E402
 
 from indexer.schema import SCHEMA_VERSION  # noqa: E402
@@ -41,12 +41,11 @@ def _product(corpus: str, work: Path) -> Product:
 
 
 def _peer(corpus: str, work: Path):
-    engine = peers.PEERS[PEER]()
+    folder = relevance.CORPORA[corpus]
     where = work / f"{PEER}-{corpus}"
     shutil.rmtree(where, ignore_errors=True)  # quick to build; no stale database to trust
     where.mkdir(parents=True)
-    engine.build(paragraphs.load(relevance.CORPORA[corpus]), where)
-    return engine
+    return run.built_here(PEER, folder, paragraphs.load(folder), where)
 
 
 def main(argv=None) -> int:
