@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from whoosh import query as wq
 
 from . import schema as f
 from .analysis import TOKEN_RE, inner_words, phrase_terms, squeeze, word_terms
-from .highlight import is_latin, needles_for
-from .ranking import CHAR_WEIGHT, PARTS_WEIGHT, SYNONYM_WEIGHT, near_factor
+from .highlight import Exact, is_latin, needles_for
+from .ranking import CHAR_WEIGHT, PARTS_WEIGHT, SYNONYM_WEIGHT, count_factor, near_factor
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 FILTER_NAMES = ("doc", "year", "section")
@@ -196,9 +197,13 @@ class QueryPlan:
         out = []
         for w in words:
             parts = inner_words(self.analyzer, w, shortest=3)
+            # One Chinese character only by the character field: jieba leaves 猪 alone in one
+            # sentence and inside 生猪 in the next, and the word field ranked the first kind
+            # above the paragraphs about pigs.
+            as_word = [] if len(w) == 1 and not _is_latin_word(w) else [
+                wq.Term(f.BODY, w), wq.Term(f.HEADING_WORDS, w)]
             out.append(wq.Or([
-                wq.Term(f.BODY, w),
-                wq.Term(f.HEADING_WORDS, w),
+                *as_word,
                 *([] if _is_latin_word(w) else filter(None, [_char_query(w, CHAR_WEIGHT)])),
                 *self._alternatives(w, track),
                 *self._parts(w, parts),
@@ -278,6 +283,21 @@ class QueryPlan:
     @property
     def rescores(self) -> bool:
         return len(set(self.words)) > 1
+
+    @cached_property
+    def counted(self) -> str | None:
+        """The term of a query of one term (a word or a quoted phrase), as it stands in a
+        squeezed text: its count ranks the rescore window (ranking.count_factor)."""
+        words = needles_for(dict.fromkeys(self.words))
+        phrases = list(dict.fromkeys(n for n in self.needles if isinstance(n, Exact)))
+        if len(words) + len(phrases) == 1:
+            return str((words or phrases)[0])
+        return None
+
+    def count_factor(self, text: str) -> float:
+        """ranking.count_factor of the query's one term in ``text`` (squeezed); 1 otherwise."""
+        term = self.counted
+        return 1.0 if term is None else count_factor(term, text)
 
     def near_factor(self, text: str) -> float:
         """The proximity factor (ranking.near_factor) of the query's words in ``text``."""

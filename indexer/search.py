@@ -317,7 +317,7 @@ class IndexReader:
         ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
         weights = self._feedback(plan, [d for _, d in ranked[:FEEDBACK_DOCS]]) if len(
             matches) > FEEDBACK_DOCS else {}
-        if plan.rescores or weights:
+        if plan.rescores or weights or plan.counted:
             texts = {docnum: squeeze(self._stored(docnum)[f.TEXT])
                      for _, docnum in ranked[:RESCORE_WINDOW]}
             window = np.array(list(texts), np.int64)
@@ -325,6 +325,7 @@ class IndexReader:
                                .tolist(), strict=True))
             near = plan.near_factor if plan.rescores else lambda text: 1.0
             ranked = rescore(ranked, lambda docnum: near(texts[docnum])
+                             * plan.count_factor(texts[docnum])
                              * feedback_factor(weights, texts[docnum]), tier_of.get)
         partial_ids = matches.ids[~complete]
         return Found(ranked, int(complete.sum()), int((~complete).sum()),

@@ -168,9 +168,10 @@ def test_top_is_whoosh_s_order_ties_by_record_number():
 
 
 def test_search_ranks_as_whoosh_s_collector(reader, monkeypatch):
-    """The page the search returns is Whoosh's top 10 (one word and no feedback: nothing
-    rescored)."""
+    """The page the search returns is Whoosh's top 10 (one word, no feedback and no count
+    factor: nothing rescored)."""
     monkeypatch.setattr(ranking, "FEEDBACK_BOOST", 0.0)
+    monkeypatch.setattr(ranking, "COUNT_BOOST", 0.0)
     for text in ["镇", "发展", "户户通", "疫情"]:
         plan = QueryPlan(parse_query(text), reader._analyzer, reader._synonyms)
         top = collectors.TopCollector(limit=10**6, usequality=False, replace=0)

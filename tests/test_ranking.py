@@ -301,3 +301,34 @@ def test_a_word_that_finds_nothing_falls_back_to_any_inner_word(graded_reader):
     assert "提高基层治理水平。" in [h.text for h in page.results]
     assert page.total == 0 and page.partial_total == len(page.results)
     assert page.relaxed and page.missing == ["收入水平"] and all(h.partial for h in page.results)
+
+
+PIG_REPORT = "某县2025年工作总结\n" + "".join(
+    f"第{n}项，农田水利建设按计划推进，完成投资{n}千万元，群众满意度稳步提高。\n"
+    for n in range(10)) + (
+    "新建猪舍一处。\n全县生猪存栏稳定。\n全县的猪存栏稳定。\n"
+    "畜牧业稳步发展，生猪出栏稳定增长，猪肉保供稳价，能繁母猪存栏保持合理水平，养殖场粪污资源化利用率达到"
+    "百分之九十，全年畜牧业产值增长百分之八，带动农户增收。同时加强动物防疫体系建设，完善"
+    "县乡村三级防疫网络，强化重大动物疫病强制免疫，开展畜禽养殖标准化示范创建，培育家庭"
+    "牧场和养殖合作社，推动种养结合、农牧循环发展，畜产品质量安全抽检合格率保持在百分之"
+    "九十八以上，保障了市场供应和价格基本稳定。\n")
+
+
+def test_one_character_ranks_the_paragraph_that_names_it_most_first(tmp_path, monkeypatch):
+    """猪 alone (which jieba sometimes leaves as a word) and 猪 inside 生猪 count the same, and
+    the rescore window ranks by how often a paragraph names it, as a substring scan would: the
+    long paragraph about pigs first, though BM25 divides by its length."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.txt").write_text(PIG_REPORT, "utf-8")
+    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
+    index_reports(settings)
+    reader = IndexReader(settings)
+    try:
+        assert reader.search("猪").results[0].text.startswith("畜牧业稳步发展")
+        monkeypatch.setattr(ranking, "COUNT_BOOST", 0.0)
+        assert not reader.search("猪").results[0].text.startswith("畜牧业稳步发展")
+        # jieba's cut does not matter: 猪 alone and 猪 inside 生猪 score the same
+        scores = {h.text: h.score for h in reader.search("猪", size=20).results}
+        assert scores["全县生猪存栏稳定。"] == scores["全县的猪存栏稳定。"]
+    finally:
+        reader.close()

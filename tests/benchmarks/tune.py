@@ -5,7 +5,8 @@
 SET is a judgments file (default: judgments.yaml, tune2/ and tune3/: the tuning sets).
 Indexes are built once into ``--work`` (default /tmp/report-search-tune) and reused while the
 schema and the corpus stay the same, so a query-time change costs only the searches. With
-``--peers`` the best simple peer (fts5-jieba-or) is scored beside it. Never pass the blind set
+``--peers`` the best simple peer (fts5-jieba-or) is scored beside it, or ``--peer NAME`` (repeatable)
+any engine of run.py. Never pass the blind set
 here while tuning: it is for evaluation (run.py --relevance-only).
 """
 
@@ -40,12 +41,12 @@ def _product(corpus: str, work: Path) -> Product:
     return engine
 
 
-def _peer(corpus: str, work: Path):
+def _peer(name: str, corpus: str, work: Path):
     folder = relevance.CORPORA[corpus]
-    where = work / f"{PEER}-{corpus}"
+    where = work / f"{name}-{corpus}"
     shutil.rmtree(where, ignore_errors=True)  # quick to build; no stale database to trust
     where.mkdir(parents=True)
-    return run.built_here(PEER, folder, paragraphs.load(folder), where)
+    return run.built_here(name, folder, paragraphs.load(folder), where)
 
 
 def main(argv=None) -> int:
@@ -53,6 +54,7 @@ def main(argv=None) -> int:
     ap.add_argument("sets", nargs="*", type=Path)
     ap.add_argument("--work", type=Path, default=Path("/tmp/report-search-tune"))
     ap.add_argument("--peers", action="store_true")
+    ap.add_argument("--peer", action="append", default=[], choices=run.ENGINES[1:])
     ap.add_argument("--per-query", action="store_true")
     args = ap.parse_args(argv)
     sets = [s for s in (args.sets or SETS) if s.exists()]
@@ -60,8 +62,8 @@ def main(argv=None) -> int:
         judged = relevance.load_judgments(path)
         corpora = sorted({j.corpus for j in judged})
         engines = {"product": {c: _product(c, args.work) for c in corpora}}
-        if args.peers:
-            engines[PEER] = {c: _peer(c, args.work) for c in corpora}
+        for name in dict.fromkeys([PEER] * args.peers + args.peer):
+            engines[name] = {c: _peer(name, c, args.work) for c in corpora}
         scored = {name: relevance.evaluate(lambda c, q, b=by: b[c].search(q, 10), judged)
                   for name, by in engines.items()}
         print(f"{path.resolve().relative_to(HERE)} ({len(judged)} queries): " + "; ".join(
