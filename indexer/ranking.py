@@ -1,5 +1,6 @@
 """How matches are ranked, in one place: the field and match weights that BM25F scores with, and
-the rescore of the best results (proximity, pseudo-relevance feedback).
+the rescore of the best results (proximity, pseudo-relevance feedback, a one-term query's
+count).
 
 The scores themselves are Whoosh's BM25F (computed in numpy by ``matching.py``); these numbers
 decide what counts how much.
