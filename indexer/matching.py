@@ -15,6 +15,7 @@ whoosh-reloaded is pinned to one version; postings of another codec take the mat
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -273,31 +274,38 @@ def should_match(units: int) -> int:
     return max(1, -(-units * MINIMUM_SHOULD_MATCH // 100)) if units else 0
 
 
-def grade(parts: list[Matches], strict: Matches | None,
-          records: int) -> tuple[Matches, np.ndarray, np.ndarray]:
+def grade(parts: list[Matches], strict: Matches | None, records: int,
+          optional: Sequence[bool] = ()) -> tuple[Matches, np.ndarray, np.ndarray, np.ndarray]:
     """The records matching any of ``parts`` (with ``strict``: every record of it, the parts
     having run within it), each scored the sum of what it matches; how many of ``parts`` each
-    matches; and the share of the parts' idf it holds (a part that fewer of the index's
-    ``records`` match weighs more: log(records / (1 + its matches)))."""
+    matches; how many of those not ``optional``; and the share of the parts' idf it holds (a
+    part that fewer of the index's ``records`` match weighs more: log(records / (1 + its
+    matches)))."""
     weights = np.array([math.log(max(records, 1) / (1 + len(p))) for p in parts]).clip(1e-6)
+    needed = [not o for o in optional] or [True] * len(parts)
     if strict is not None:
         scores, counts = strict.scores.copy(), np.zeros(len(strict), np.int64)
-        held = np.zeros(len(strict))
-        for part, weight in zip(parts, weights, strict=True):  # records unique, all in strict
+        held, wanted = np.zeros(len(strict)), np.zeros(len(strict), np.int64)
+        for part, weight, need in zip(parts, weights, needed, strict=True):  # all in strict
             at = np.searchsorted(strict.ids, part.ids)
             scores[at] += part.scores
             counts[at] += 1
+            wanted[at] += need
             held[at] += weight
-        return Matches(strict.ids, scores), counts, held / max(weights.sum(), 1e-6)
+        return Matches(strict.ids, scores), counts, wanted, held / max(weights.sum(), 1e-6)
     if not parts:
-        return NONE, np.zeros(0, np.int64), np.zeros(0)
+        return NONE, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     if len(parts) == 1:
-        return (Matches(parts[0].ids, parts[0].scores.copy()), np.ones(len(parts[0]), np.int64),
+        ones = np.ones(len(parts[0]), np.int64)
+        return (Matches(parts[0].ids, parts[0].scores.copy()), ones, ones * needed[0],
                 np.ones(len(parts[0])))
     ids, scores, counts = _summed(parts)
     held = _summed([Matches(p.ids, np.full(len(p), w))
                     for p, w in zip(parts, weights, strict=True)])[1]
-    return Matches(ids, scores), counts, held / weights.sum()
+    wanted = counts if all(needed) else np.rint(_summed(
+        [Matches(p.ids, np.full(len(p), float(n))) for p, n in zip(parts, needed, strict=True)]
+    )[1]).astype(np.int64)
+    return Matches(ids, scores), counts, wanted, held / weights.sum()
 
 
 def intersect(a: Matches, b: Matches) -> Matches:

@@ -157,7 +157,9 @@ class QueryPlan:
         self._near_needles: list[str] | None = None
         self.units: list[wq.Query] = []
         self.strict: list[bool] = []
+        self.labels: list[str] = []  # each unit as the user typed it (a word, "a phrase", a OR b)
         self._pieces: dict[wq.Query, wq.Query] = {}  # a word's query -> its inner words, any
+        self._typed: dict[wq.Query, str] = {}  # a word's query -> the word
         for group in parsed.groups:
             self._group(group)
         self.required: wq.Query | None = (
@@ -175,9 +177,11 @@ class QueryPlan:
         if len(found) == 1:  # one term: each of its words counts on its own
             self.units += found[0]
             self.strict += [clauses[0].phrase] * len(found[0])  # a quoted phrase stays strict
+            self.labels += [self._typed.get(q, shown(clauses[0])) for q in found[0]]
             return
         self.units.append(wq.Or([_joined(parts) for parts in found]))
         self.strict.append(False)
+        self.labels.append(" OR ".join(shown(c) for c in clauses))
 
     def _clause(self, clause: Clause, track: bool = True) -> list[wq.Query]:
         """The queries of a term's words (all of them must match for the term to), or of its
@@ -209,6 +213,7 @@ class QueryPlan:
                 *self._parts(w, parts),
                 *whole,  # a synonym of the whole term stands for each of its words
             ]))
+            self._typed[out[-1]] = w
             if len(parts) > 1:
                 self._pieces[out[-1]] = wq.Or([wq.Term(f.BODY, p) for p in parts],
                                               boost=PARTS_WEIGHT)

@@ -25,6 +25,11 @@ MINIMUM_SHOULD_MATCH = 50  # percent of a query's words a partial match holds (a
 # Partial matches rank in this many grades of the share of the query's idf they hold, so that
 # the paragraphs holding its rarer words come first (a finer grading let BM25 decide less).
 PARTIAL_GRADES = 3
+# As Elasticsearch's common terms query: a word in more than this share of the paragraphs
+# searched (政策, 建设, 落实) is not required when the query has a rarer one, only ranked: a
+# paragraph on 知识分子政策 need not say 落实 to rank with those that do.
+COMMON_SHARE = 0.03
+COMMON_LEAST = 100  # paragraphs: in a small index, no word is common enough to drop
 PARTS_WEIGHT = 0.4  # a long word's inner words, all found apart, count less than the word
 # Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
 # Checked on the stored text of the best RESCORE_WINDOW results only, as Elasticsearch's

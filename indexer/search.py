@@ -19,11 +19,13 @@ from .analysis import TOKEN_RE, normalize, squeeze, word_terms
 from .config import Settings
 from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, snippet
-from .matching import Evaluator, grade, intersect, should_match
+from .matching import Evaluator, Matches, grade, intersect, should_match
 from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
 from .ranking import (
     BM25_B,
     BM25_K1,
+    COMMON_LEAST,
+    COMMON_SHARE,
     FEEDBACK_DOCS,
     PARTIAL_GRADES,
     RESCORE_WINDOW,
@@ -73,11 +75,12 @@ class Found:
     partial: int
     facet_ids: np.ndarray
     partial_ids: np.ndarray  # ascending
+    optional: list[str] = field(default_factory=list)  # common words that only ranked
 
     def as_partial(self) -> Found:
         """The same matches, every one of them partial (a loosened query's)."""
         every = np.union1d(self.facet_ids, self.partial_ids)
-        return Found(self.ranked, 0, self.complete + self.partial, every, every)
+        return Found(self.ranked, 0, self.complete + self.partial, every, every, self.optional)
 
     def is_partial(self, docnum: int) -> bool:
         at = np.searchsorted(self.partial_ids, docnum)
@@ -94,6 +97,7 @@ class SearchPage:
     relaxed: bool = False  # no paragraph had every term; these have some of them
     partial_total: int = 0  # paragraphs with some of the words, ranked after the ``total``
     missing: list[str] = field(default_factory=list)  # terms no paragraph has (relaxed or none)
+    optional: list[str] = field(default_factory=list)  # common words not required, only ranked
     results: list[Hit] = field(default_factory=list)
     facets: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in FACETS})
     suggestions: list[str] = field(default_factory=list)  # "did you mean", when nothing found
@@ -236,6 +240,7 @@ class IndexReader:
         if not found.complete and not found.partial and (loose := plan.loosened()):
             found = self._run(plan, page * size, allow, mask, loose).as_partial()
         result.total, result.partial_total = found.complete, found.partial
+        result.optional = found.optional
         result.relaxed = not found.complete and bool(found.partial)  # "relaxed" with nothing
         if result.relaxed or not result.total:  # to show says nothing
             result.missing = self._missing(parsed, plan, allow)
@@ -284,7 +289,8 @@ class IndexReader:
         """Every match, counted, and the best ``depth`` ranked. Graded, as Elasticsearch's
         minimum_should_match: a paragraph with every unit of the query ranks above one with
         fewer, and one with at least ``should_match`` of them is a (partial) match, graded by
-        the share of the query's idf it holds; quoted phrases must match. Within a grade,
+        the share of the query's idf it holds; quoted phrases must match; common words
+        (``_common``) need not. Within a grade,
         paragraphs rank above headings, then by score.
         Every match is counted and scored: none is skipped, as the total and the facets must
         count them all."""
@@ -297,18 +303,22 @@ class IndexReader:
             within = strict.ids
         graded = [evaluator.run(q, within)
                   for q, must in zip(units, plan.strict, strict=True) if not must]
-        matches, counts, held = grade(graded, strict, self._searcher.doc_count_all())
+        common = self._common(graded, allow) if strict is None else []
+        matches, counts, wanted, held = grade(graded, strict, self._searcher.doc_count_all(),
+                                              common)
         if plan.words:  # title words raise what matches already (AndMaybe)
             boost = evaluator.run(wq.Or([wq.Term(f.TITLE_WORDS, w)
                                          for w in dict.fromkeys(plan.words)]), matches.ids)
             matches.scores[np.searchsorted(matches.ids, boost.ids)] += boost.scores
         live = ~np.isin(matches.ids, mask, assume_unique=True)
         enough = counts >= should_match(len(graded))
+        if any(common):  # a common word alone is no match (as in a common terms query)
+            enough &= wanted > 0
         if graded and not (live & enough).any():  # as Meilisearch does: better some words
             enough = counts >= (0 if strict is not None else 1)  # (or the phrase) than nothing
         keep = live & enough
         matches, counts, held = matches.keep(keep), counts[keep], held[keep]
-        complete = counts == len(graded)
+        complete = wanted[keep] == len(graded) - sum(common)
         paragraph = ~np.isin(matches.ids, self._heading_ids, assume_unique=True)
         # Partial matches in PARTIAL_GRADES grades of how much of the query's idf they hold: a
         # paragraph with the rare word of 农村 寄递 before one with the common word.
@@ -329,7 +339,15 @@ class IndexReader:
                              * feedback_factor(weights, texts[docnum]), tier_of.get)
         partial_ids = matches.ids[~complete]
         return Found(ranked, int(complete.sum()), int((~complete).sum()),
-                     matches.ids[complete] if complete.any() else matches.ids, partial_ids)
+                     matches.ids[complete] if complete.any() else matches.ids, partial_ids,
+                     [label for label, c in zip(plan.labels, common, strict=False) if c])
+
+    def _common(self, graded: list[Matches], allow) -> list[bool]:
+        """Which of a query's units are common words that only rank (ranking.COMMON_SHARE):
+        those in more than that share of the paragraphs searched, when another unit is rarer."""
+        searched = self._searcher.doc_count() if allow is None else len(allow)
+        common = [len(g) > max(COMMON_SHARE * searched, COMMON_LEAST) for g in graded]
+        return common if len(graded) > 1 and not all(common) else [False] * len(graded)
 
     def _feedback(self, plan: QueryPlan, docnums: list[int]) -> dict[str, float]:
         """The feedback words of the best results (ranking.feedback_words): words of Chinese

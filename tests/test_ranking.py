@@ -332,3 +332,37 @@ def test_one_character_ranks_the_paragraph_that_names_it_most_first(tmp_path, mo
         assert scores["全县生猪存栏稳定。"] == scores["全县的猪存栏稳定。"]
     finally:
         reader.close()
+
+
+COMMON_REPORT = "某县2025年工作总结\n" + "".join(
+    f"第{n}项政策按计划落实，群众满意度稳步提高。\n" for n in range(120)) + (
+    "改善知识分子的工作和生活条件，发挥知识分子作用。\n"
+    "重视中青年知识分子的培养和使用。\n"
+    "落实知识分子政策。\n")
+
+
+def test_a_common_word_only_ranks_when_the_query_has_a_rarer_one(tmp_path, monkeypatch):
+    """As Elasticsearch's common terms query: 政策 is in almost every paragraph, so the
+    paragraphs on 知识分子 that never say it match the whole query too, below the one that
+    does; the page and the JSON name the word that was not required."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.txt").write_text(COMMON_REPORT, "utf-8")
+    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
+    index_reports(settings)
+    reader = IndexReader(settings)
+    try:
+        page = reader.search("知识分子 政策")
+        assert page.total == 3 and not page.partial_total and page.optional == ["政策"]
+        assert texts(page)[0] == "落实知识分子政策。"
+        assert reader.search("政策 落实").optional == []  # both common: both required
+        assert reader.search('"知识分子" 政策').optional == []  # a phrase: no word dropped
+        client = create_app({"TESTING": True, "SETTINGS": settings}).test_client()
+        body = client.get("/api/search", query_string={"q": "知识分子 政策"}).get_json()
+        assert body["optional"] == ["政策"] and body["total"] == 3
+        html = client.get("/", query_string={"q": "知识分子 政策"}).get_data(as_text=True)
+        assert 'id="optional"' in html and "<b>政策</b>" in html
+        monkeypatch.setattr(search, "COMMON_SHARE", 1.0)
+        strict = reader.search("知识分子 政策")
+        assert strict.total == 1 and strict.partial_total == 122 and strict.optional == []
+    finally:
+        reader.close()
