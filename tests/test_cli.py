@@ -62,7 +62,7 @@ def test_cli_search_json_matches_api_shape(cli_env):
     result = run("search", "--config", str(config), "--json", "--limit", "2", "乡村振兴")
     data = json.loads(result.output)
     assert set(data) == {"query", "total", "partial_total", "page", "size", "took_ms", "relaxed",
-                         "missing", "results", "facets", "suggestions"}
+                         "missing", "optional", "results", "facets", "suggestions"}
     assert data["size"] == 2 and len(data["results"]) == 2 and data["total"] > 2
     hit = data["results"][0]
     assert set(hit) == {"doc_id", "title", "file_name", "title_shared", "section_path",
