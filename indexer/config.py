@@ -116,6 +116,9 @@ SETTINGS: list[Setting] = [
     Setting("search.synonyms", _data_yaml("synonyms.yaml"), _groups,
             "groups of words that stand for one another in unquoted queries"),
     Setting("search.extra_synonyms", [], _groups, "more groups, added to the above"),
+    Setting("search.thesaurus", _data_yaml("thesaurus.yaml"), _groups,
+            "a general thesaurus of report vocabulary (abbreviations, old and new names, "
+            "everyday and official wording), weighed below the synonyms; [] switches it off"),
     Setting("search.question_words", QUESTION_WORDS, _str_list,
             "words of a typed question left out of unquoted queries (如何提高村民收入 searches "
             "提高, 村民, 收入); a query of only these still searches them"),

@@ -24,7 +24,14 @@ from whoosh import query as wq
 from . import schema as f
 from .analysis import TOKEN_RE, inner_words, phrase_terms, squeeze, word_terms
 from .highlight import Exact, is_latin, needles_for
-from .ranking import CHAR_WEIGHT, PARTS_WEIGHT, SYNONYM_WEIGHT, count_factor, near_factor
+from .ranking import (
+    CHAR_WEIGHT,
+    PARTS_WEIGHT,
+    SYNONYM_WEIGHT,
+    THESAURUS_WEIGHT,
+    count_factor,
+    near_factor,
+)
 
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 FILTER_NAMES = ("doc", "year", "section")
@@ -147,10 +154,12 @@ class QueryPlan:
 
     def __init__(self, parsed: ParsedQuery, analyzer, synonyms: dict[str, list[str]] | None = None,
                  question_words: frozenset[str] = frozenset(),
-                 known: Callable[[str], bool] = lambda word: True):
+                 known: Callable[[str], bool] = lambda word: True,
+                 thesaurus: dict[str, list[str]] | None = None):
         self.analyzer = analyzer
         self.known = known  # is this word anywhere in the index?
         self.synonyms = synonyms or {}
+        self.thesaurus = thesaurus or {}
         self.question_words = question_words
         self.needles: list[str] = []
         self.words: list[str] = []
@@ -242,21 +251,25 @@ class QueryPlan:
         """Queries for the synonyms of ``word``: exact phrases, but Latin letters and digits
         only at word boundaries (``ai`` for 人工智能 must not match "Public domain")."""
         others = self.synonyms.get(word, [])
+        general = [o for o in self.thesaurus.get(word, []) if o not in others]
         if track:
-            self.needles += needles_for(others)
-        return [q for o in others if (q := self._synonym(o)) is not None]
+            self.needles += needles_for(others + general)
+        weights = [SYNONYM_WEIGHT] * len(others) + [
+            THESAURUS_WEIGHT / max(1, len(phrase_terms(o))) for o in general]
+        return [q for o, weight in zip(others + general, weights, strict=True)
+                if (q := self._synonym(o, weight)) is not None]
 
-    def _synonym(self, text: str) -> wq.Query | None:
+    def _synonym(self, text: str, weight: float) -> wq.Query | None:
         if not any(is_latin(c) for c in text):
-            return _char_query(text, SYNONYM_WEIGHT)
+            return _char_query(text, weight)
         words = word_terms(self.analyzer, text)  # "5g网络" -> 5g, 网络: whole words
         if len(words) > 1:  # the text as a phrase, its Latin words as words somewhere in it
             latin = [wq.Term(f.BODY, w) for w in words if _is_latin_word(w)]
             phrase = _char_query(text)
-            return wq.And([phrase, *latin], boost=SYNONYM_WEIGHT) if phrase else None
+            return wq.And([phrase, *latin], boost=weight) if phrase else None
         if words:
             return wq.Or([wq.Term(f.BODY, words[0]), wq.Term(f.HEADING_WORDS, words[0])],
-                         boost=SYNONYM_WEIGHT)
+                         boost=weight)
         return None
 
     def clause_query(self, clause: Clause) -> wq.Query | None:

@@ -21,6 +21,10 @@ TITLE_BOOST = 3.0
 HEADING_BOOST = 2.0
 CHAR_WEIGHT = 1.0  # the characters of a word, wherever they stand (inside longer words too)
 SYNONYM_WEIGHT = 0.6  # a synonym's match counts less than the word typed
+# An entry of the general thesaurus (search.thesaurus) counts this much, shared among its
+# character pairs: a phrase scores the sum of its pairs, and a long entry (非物质文化遗产 for
+# 非遗) at full weight outranked the word typed and cost the tuning sets 0.01-0.02.
+THESAURUS_WEIGHT = 0.3
 MINIMUM_SHOULD_MATCH = 50  # percent of a query's words a partial match holds (at least one)
 # Partial matches rank in this many grades of the share of the query's idf they hold, so that
 # the paragraphs holding its rarer words come first (a finer grading let BM25 decide less).

@@ -116,6 +116,7 @@ class IndexReader:
         self._generation = None
         self._searcher = None
         self._synonyms = synonym_map(settings.synonyms())
+        self._thesaurus = synonym_map(settings["search.thesaurus"])
         self._question_words = frozenset(normalize(w) for w in settings["search.question_words"])
         self._cache = RecordCache()  # per segment: outlives index generations
         self.refresh()
@@ -269,7 +270,8 @@ class IndexReader:
 
     def _plan(self, parsed: ParsedQuery) -> QueryPlan:
         return QueryPlan(parsed, self._analyzer, self._synonyms, self._question_words,
-                         known=lambda word: self._searcher.doc_frequency(f.BODY, word) > 0)
+                         known=lambda word: self._searcher.doc_frequency(f.BODY, word) > 0,
+                         thesaurus=self._thesaurus)
 
     def _missing(self, parsed: ParsedQuery, plan: QueryPlan, allow) -> list[str]:
         """The query's terms that no paragraph (within the filters) has, as typed: what a

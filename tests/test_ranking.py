@@ -366,3 +366,39 @@ def test_a_common_word_only_ranks_when_the_query_has_a_rarer_one(tmp_path, monke
         assert strict.total == 1 and strict.partial_total == 122 and strict.optional == []
     finally:
         reader.close()
+
+
+THESAURUS_REPORT = "某县2025年工作总结\n" + "".join(
+    f"第{n}项文化工作按计划推进。\n" for n in range(10)) + (
+    "推进非遗保护传承，组织传统技艺展演，开展文化进万家活动，举办购物节，完善公共文化服务体系，"
+    "提升群众满意度。\n"
+    "非物质文化遗产名录。非物质文化遗产馆。非物质文化遗产展。\n")
+TYPED, OTHER = THESAURUS_REPORT.splitlines()[-2:]
+
+
+def test_the_thesaurus_finds_another_name_below_the_word_typed(tmp_path):
+    """A general thesaurus entry is found and highlighted, but shares its weight among its
+    character pairs: the seven characters of 非物质文化遗产 never outweigh the 非遗 typed."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.txt").write_text(THESAURUS_REPORT, "utf-8")
+    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"],
+                             search__thesaurus=[["非遗", "非物质文化遗产"]])
+    index_reports(settings)
+    reader, without = IndexReader(settings), IndexReader(settings.replace(search__thesaurus=[]))
+    try:
+        page = reader.search("非遗")
+        assert [h.text for h in page.results] == [TYPED, OTHER]  # at full weight, OTHER first
+        assert "非物质文化遗产" in [page.results[1].text[s:e] for s, e in page.results[1].highlights]
+        assert [h.text for h in without.search("非遗").results] == [TYPED]
+        assert reader.search('"非遗"').total == 1  # a quoted phrase is never expanded
+    finally:
+        reader.close()
+        without.close()
+
+
+def test_the_shipped_thesaurus_is_groups_of_words():
+    groups = make_settings("unused")["search.thesaurus"]
+    entries = [squeeze(e) for g in groups for e in g]
+    assert len(groups) > 500 and all(len(g) > 1 for g in groups)
+    assert all(len(e) > 1 for e in entries)  # one character would match inside any word
+    assert len(entries) == len(set(entries))  # each entry in one group: no chains of meanings
