@@ -166,7 +166,7 @@ class QueryPlan:
         self._near_needles: list[str] | None = None
         self.units: list[wq.Query] = []
         self.strict: list[bool] = []
-        self.labels: list[str] = []  # each unit as the user typed it (a word, "a phrase", a OR b)
+        self.labels: list[str] = []  # each unit as searched (a word, "a phrase", a OR b)
         self._pieces: dict[wq.Query, wq.Query] = {}  # a word's query -> its inner words, any
         self._typed: dict[wq.Query, str] = {}  # a word's query -> the word
         for group in parsed.groups:
@@ -251,7 +251,8 @@ class QueryPlan:
         """Queries for the synonyms of ``word``: exact phrases, but Latin letters and digits
         only at word boundaries (``ai`` for 人工智能 must not match "Public domain")."""
         others = self.synonyms.get(word, [])
-        general = [o for o in self.thesaurus.get(word, []) if o not in others]
+        general = [o for o in self.thesaurus.get(word, [])  # 乡村振兴战略 adds no match
+                   if o not in others and word not in o]
         if track:
             self.needles += needles_for(others + general)
         weights = [SYNONYM_WEIGHT] * len(others) + [
