@@ -15,6 +15,15 @@ def texts(page) -> list[str]:
     return [squeeze(h.text) for h in page.results]
 
 
+def indexed(tmp_path, report: str, **overrides):
+    """Settings of an index of one report (``report``, its text) built under ``tmp_path``."""
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "a.txt").write_text(report, "utf-8")
+    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"], **overrides)
+    index_reports(settings)
+    return settings
+
+
 def test_synonym_finds_the_other_word_and_highlights_it(seeds_reader):
     page = seeds_reader.search("扶贫", size=100)
     only_other = [h for h in page.results if "脱贫" in h.text and "扶贫" not in h.text]
@@ -231,13 +240,8 @@ def test_a_phrase_with_words_nobody_has_still_shows_the_phrase(seeds_reader):
 def test_one_character_ranks_the_paragraph_about_it_first(tmp_path):
     """The one-character field counts each character: a paragraph about 煤 names it more often
     than a shorter one that lists it once (without counts, BM25 preferred the shorter)."""
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "a.txt").write_text(
-        "某县2025年工作总结\n"
-        "完成燃煤锅炉改造。\n"
-        "煤炭产量稳定，煤电联营推进，洁净煤技术推广，煤矿安全生产形势平稳向好。\n", "utf-8")
-    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
-    index_reports(settings)
+    settings = indexed(tmp_path, "某县2025年工作总结\n完成燃煤锅炉改造。\n"
+                       "煤炭产量稳定，煤电联营推进，洁净煤技术推广，煤矿安全生产形势平稳向好。\n")
     reader = IndexReader(settings)
     try:
         assert [h.text for h in reader.search("煤").results] == [
@@ -256,10 +260,7 @@ FEEDBACK_REPORT = "某县2025年工作总结\n" + "".join(
 def test_results_sharing_the_best_results_words_rise(tmp_path, monkeypatch):
     """Pseudo-relevance feedback: the best results are about 大气 and 排放, so of two equal
     matches of 污染 the one that also says so ranks first; without feedback the other does."""
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "a.txt").write_text(FEEDBACK_REPORT, "utf-8")
-    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
-    index_reports(settings)
+    settings = indexed(tmp_path, FEEDBACK_REPORT)
     reader = IndexReader(settings)
     pair = ["推进污染整治，减少大气排放，建设美丽乡村。", "推进污染整治，改善村容村貌，建设美丽乡村。"]
 
@@ -278,14 +279,11 @@ def test_results_sharing_the_best_results_words_rise(tmp_path, monkeypatch):
 def test_partial_matches_with_the_rarer_word_come_first(tmp_path, monkeypatch):
     """No paragraph holds both words: the one with the rare word (寄递) ranks above those that
     name the common one (农村) often, which BM25 alone puts first."""
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "a.txt").write_text("某县2025年工作总结\n" + "".join(
+    settings = indexed(tmp_path, "某县2025年工作总结\n" + "".join(
         f"农村道路、农村供水和农村电网改造第{n}期完成。\n" for n in range(3)) + "".join(
         f"第{n}项其他工作按计划推进，群众满意度稳步提高。\n" for n in range(20)) + (
         "积极发展现代服务业，推进金融、科技、法律等生产性服务业融合发展，升级改造县级寄递"
-        "物流中心六十个，建成村级服务站四千个，进一步扩大电商覆盖面。\n"), "utf-8")
-    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
-    index_reports(settings)
+        "物流中心六十个，建成村级服务站四千个，进一步扩大电商覆盖面。\n"))
     reader = IndexReader(settings)
     try:
         assert "寄递" in reader.search("农村 寄递").results[0].text
@@ -318,10 +316,7 @@ def test_one_character_ranks_the_paragraph_that_names_it_most_first(tmp_path, mo
     """猪 alone (which jieba sometimes leaves as a word) and 猪 inside 生猪 count the same, and
     the rescore window ranks by how often a paragraph names it, as a substring scan would: the
     long paragraph about pigs first, though BM25 divides by its length."""
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "a.txt").write_text(PIG_REPORT, "utf-8")
-    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
-    index_reports(settings)
+    settings = indexed(tmp_path, PIG_REPORT)
     reader = IndexReader(settings)
     try:
         assert reader.search("猪").results[0].text.startswith("畜牧业稳步发展")
@@ -345,10 +340,7 @@ def test_a_common_word_only_ranks_when_the_query_has_a_rarer_one(tmp_path, monke
     """As Elasticsearch's common terms query: 政策 is in almost every paragraph, so the
     paragraphs on 知识分子 that never say it match the whole query too, below the one that
     does; the page and the JSON name the word that was not required."""
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "a.txt").write_text(COMMON_REPORT, "utf-8")
-    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"])
-    index_reports(settings)
+    settings = indexed(tmp_path, COMMON_REPORT)
     reader = IndexReader(settings)
     try:
         page = reader.search("知识分子 政策")
@@ -379,11 +371,7 @@ TYPED, OTHER = THESAURUS_REPORT.splitlines()[-2:]
 def test_the_thesaurus_finds_another_name_below_the_word_typed(tmp_path):
     """A general thesaurus entry is found and highlighted, but shares its weight among its
     character pairs: the seven characters of 非物质文化遗产 never outweigh the 非遗 typed."""
-    (tmp_path / "reports").mkdir()
-    (tmp_path / "reports" / "a.txt").write_text(THESAURUS_REPORT, "utf-8")
-    settings = make_settings(tmp_path / "ix", [tmp_path / "reports"],
-                             search__thesaurus=[["非遗", "非物质文化遗产"]])
-    index_reports(settings)
+    settings = indexed(tmp_path, THESAURUS_REPORT, search__thesaurus=[["非遗", "非物质文化遗产"]])
     reader, without = IndexReader(settings), IndexReader(settings.replace(search__thesaurus=[]))
     try:
         page = reader.search("非遗")
