@@ -11,6 +11,8 @@ marked wherever it occurs, as phrase search finds it.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
@@ -36,14 +38,13 @@ def find_spans(text: str, needles: Iterable[str]) -> list[list[int]]:
     ([[15, 17]], [[10, 12]])
     """
     norm = normalize(text)
-    where = [i for i, c in enumerate(norm) if not c.isspace()]
-    squeezed = "".join(norm[i] for i in where)
+    squeezed, where = _squeezed(norm)
     spans = []
     # An exact phrase and a word of the same text are two needles: a set would keep one.
     for needle, exact in dict.fromkeys((n, isinstance(n, Exact)) for n in needles if n):
         start = squeezed.find(needle)
         while start >= 0:
-            first, last = where[start], where[start + len(needle) - 1]
+            first, last = where(start), where(start + len(needle) - 1)
             if exact or _at_boundaries(norm, first, last, needle):
                 spans.append((first, last + 1))
             start = squeezed.find(needle, start + 1)
@@ -56,6 +57,23 @@ def find_spans(text: str, needles: Iterable[str]) -> list[list[int]]:
     return merged
 
 
+def _squeezed(norm: str):
+    """``norm`` without whitespace, and a function from an offset in that back to one in
+    ``norm``. Chinese text is mostly without spaces: then the offsets are the same (walking
+    every character was a fifth of a search)."""
+    gaps = [(m.start(), m.end()) for m in _SPACE.finditer(norm)]
+    if not gaps:
+        return norm, lambda i: i
+    starts, removed, gone = [], [], 0  # per run of whitespace: where it starts, squeezed
+    for start, end in gaps:
+        starts.append(start - gone)
+        gone += end - start
+        removed.append(gone)
+    squeezed = _SPACE.sub("", norm)
+    return squeezed, lambda i: i + (removed[k - 1] if (k := bisect_right(starts, i)) else 0)
+
+
+_SPACE = re.compile(r"\s+")
 JOINERS = ".-_/+&@'"  # inside a number or code, as the tokenizer reads one: 4.65%, covid-19
 
 
@@ -97,9 +115,10 @@ def snippet(text: str, spans: list[list[int]], width: int = 160) -> Markup:
     """A window of about ``width`` characters around the densest run of highlights."""
     if len(text) <= width:
         return mark(text, spans)
+    starts = [start for start, _ in spans]  # sorted: the spans of find_spans are
     best, best_count = 0, -1
-    for i, (start, _) in enumerate(spans):
-        count = sum(1 for s, _ in spans[i:] if s < start + width)
+    for i, start in enumerate(starts):
+        count = bisect_left(starts, start + width, i) - i
         if count > best_count:
             best, best_count = i, count
     begin = max(0, spans[best][0] - width // 5) if spans else 0

@@ -55,6 +55,7 @@ class Matches:
         return list(zip(scores[order].tolist(), ids[order].tolist(), strict=True))
 
 
+CACHED_SCORERS = 50_000  # terms whose scorer (idf, average length) an index generation keeps
 NONE = Matches(np.empty(0, np.int64), np.empty(0, np.float64))
 _NOTHING = (NONE.ids, NONE.scores, None)
 
@@ -62,11 +63,16 @@ _NOTHING = (NONE.ids, NONE.scores, None)
 class Evaluator:
     """Runs queries on one open searcher (one index generation)."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, pair_fields: Sequence[str] = ()):
+        """``pair_fields``: fields whose term at position n is the characters n and n + 1 of
+        the text (analysis.CharTokenizer), so that a phrase's pairs spell out the ones
+        between them."""
         self._searcher = searcher
+        self._pairs = frozenset(pair_fields)
         self._segments = searcher.leaf_searchers()  # (searcher, first record number)
         self._reader = searcher.reader()
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
+        self._scorers: dict[tuple[str, str], object] = {}
 
     def run(self, q: wq.Query, within: np.ndarray | None = None) -> Matches:
         """The records matching ``q`` (only those in ``within``, ascending, when given)."""
@@ -141,9 +147,12 @@ class Evaluator:
         format_ = searcher.schema[q.fieldname].format
         starts = None
         scores = np.zeros(len(ids))
+        implied = _implied(q.words) if q.fieldname in self._pairs else ()
         for i, (t_ids, t_scores, t_values) in enumerate(terms):
             where = np.searchsorted(t_ids, ids)
             scores += t_scores[where]
+            if i in implied:
+                continue
             owner, positions = t_values.positions(where, format_)
             keys = owner * (1 << 32) + (positions - i + len(terms))
             if len(keys) > 1 and not (keys[1:] > keys[:-1]).all():  # positions come ascending
@@ -180,7 +189,12 @@ class Evaluator:
             ids, weights = ids[keep], weights[keep]
             if values:
                 stored = _Selected(stored, np.flatnonzero(keep))
-        scorer = searcher.weighting.scorer(searcher, fieldname, text)
+        scorer = self._scorers.get((fieldname, text))
+        if scorer is None:  # idf and average length are the whole index's: one per term
+            if len(self._scorers) > CACHED_SCORERS:
+                self._scorers.clear()
+            scorer = searcher.weighting.scorer(searcher, fieldname, text)
+            self._scorers[fieldname, text] = scorer
         if isinstance(scorer, BM25FScorer):  # whoosh.scoring.bm25, on arrays
             length = self._field_lengths(number, reader, fieldname)[ids]
             b, k1 = scorer.B, scorer.K1
@@ -210,6 +224,22 @@ class Evaluator:
             found = field_lengths(reader._perdoc, fieldname, reader.doc_count_all())
             self._lengths[key] = found.astype(np.float64)
         return self._lengths[key]
+
+
+def _implied(words: Sequence[str]) -> set[int]:
+    """Which pairs of a phrase in a pair field need no position check: every other inner
+    one. With 社会 at p and 主义 at p + 2 the text reads 社会主义 there, so 会主 is at p + 1.
+
+    >>> sorted(_implied(["社会", "会主", "主义"])), sorted(_implied(["a", "b", "c"]))
+    ([1], [])
+    """
+    implied: set[int] = set()
+    for i in range(1, len(words) - 1):
+        before, word, after = words[i - 1], words[i], words[i + 1]
+        if (i - 1 not in implied and len(before) == len(word) == len(after) == 2
+                and before[1] == word[0] and word[1] == after[0]):
+            implied.add(i)
+    return implied
 
 
 def term_ids(reader, fieldname: str, text: str) -> np.ndarray:
@@ -274,6 +304,9 @@ def should_match(units: int) -> int:
     return max(1, -(-units * MINIMUM_SHOULD_MATCH // 100)) if units else 0
 
 
+GROUP = 8  # parts combined per pass of grade: a table of 2^GROUP combinations
+
+
 def grade(parts: list[Matches], strict: Matches | None, records: int,
           optional: Sequence[bool] = ()) -> tuple[Matches, np.ndarray, np.ndarray, np.ndarray]:
     """The records matching any of ``parts`` (with ``strict``: every record of it, the parts
@@ -299,12 +332,22 @@ def grade(parts: list[Matches], strict: Matches | None, records: int,
         ones = np.ones(len(parts[0]), np.int64)
         return (Matches(parts[0].ids, parts[0].scores.copy()), ones, ones * needed[0],
                 np.ones(len(parts[0])))
-    ids, scores, counts = _summed(parts)
-    held = _summed([Matches(p.ids, np.full(len(p), w))
-                    for p, w in zip(parts, weights, strict=True)])[1]
-    wanted = counts if all(needed) else np.rint(_summed(
-        [Matches(p.ids, np.full(len(p), float(n))) for p, n in zip(parts, needed, strict=True)]
-    )[1]).astype(np.int64)
+    ids, total = _summed(parts)
+    sizes = [len(p) for p in parts]
+    counts, wanted = np.zeros(len(ids), np.int64), np.zeros(len(ids), np.int64)
+    held = np.zeros(len(ids))
+    for first in range(0, len(parts), GROUP):
+        # Which parts of the group each record holds, as bits summed (a part's ids are
+        # unique), then what each combination of bits counts, from a table.
+        size = min(GROUP, len(parts) - first)
+        bits = np.zeros(len(parts))
+        bits[first:first + size] = 2.0 ** np.arange(size)
+        which = total(np.repeat(bits, sizes)).astype(np.int64)
+        table = (np.arange(1 << size)[:, None] >> np.arange(size)) & 1
+        counts += table.sum(axis=1)[which]
+        wanted += (table @ np.array(needed[first:first + size], np.int64))[which]
+        held += (table @ weights[first:first + size])[which]
+    scores = total(np.concatenate([p.scores for p in parts]))
     return Matches(ids, scores), counts, wanted, held / weights.sum()
 
 
@@ -317,22 +360,22 @@ def _union(parts: list[Matches]) -> Matches:
     parts = [p for p in parts if len(p)]
     if len(parts) <= 1:
         return parts[0] if parts else NONE
-    ids, scores, _ = _summed(parts)
-    return Matches(ids, scores)
+    ids, total = _summed(parts)
+    return Matches(ids, total(np.concatenate([p.scores for p in parts])))
 
 
-def _summed(parts: list[Matches]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every record of ``parts`` (ascending), its summed score and how many parts hold it."""
+def _summed(parts: list[Matches]):
+    """Every record of ``parts`` (ascending), and a function summing per record a value
+    given for each id of ``parts`` (in their order)."""
     every = np.concatenate([p.ids for p in parts])
-    weights = np.concatenate([p.scores for p in parts])
     top = int(every.max(initial=-1)) + 1
-    if len(every) * 16 > top:  # many matches: count on an array of record numbers, no sort
-        counts = np.bincount(every, minlength=top)
-        ids = np.flatnonzero(counts)
-        return ids, np.bincount(every, weights, top)[ids].astype(float), counts[ids]
+    if len(every) * 16 > top:  # many matches: sum on an array of record numbers, no sort
+        # numpy finds the non-zeros of a bool array five times faster than of an int one
+        ids = np.flatnonzero(np.bincount(every, minlength=top).astype(bool))
+        return ids, lambda values: np.bincount(every, values, top)[ids]
     ids, where = np.unique(every, return_inverse=True)
-    return (ids, np.bincount(where, weights, len(ids)).astype(float),
-            np.bincount(where, minlength=len(ids)))
+    # (bincount of nothing gives whole numbers, even with weights)
+    return ids, lambda values: np.bincount(where, values, len(ids)).astype(float, copy=False)
 
 
 def _sorted_intersection(a: np.ndarray, b: np.ndarray) -> np.ndarray:

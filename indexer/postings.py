@@ -338,9 +338,11 @@ class Postings:
         wanted = counts[selected]
         owner = np.repeat(np.arange(len(selected)), wanted)
         offsets = np.arange(len(owner)) - np.repeat(np.cumsum(wanted) - wanted, wanted)
-        data, at = self._data, self._at
+        data, at, total = self._data, self._at, int(counts.sum())
         index = np.repeat(starts[selected], wanted) + offsets
-        return owner, unpack(data, at + 1, int(counts.sum()), data[at], index)
+        if len(index) * 4 > total:  # most of them: unpacking all is faster than picking
+            return owner, unpack(data, at + 1, total, data[at])[index]
+        return owner, unpack(data, at + 1, total, data[at], index)
 
 
 def positions_of(values: list, selected: np.ndarray, format_) -> tuple[np.ndarray, np.ndarray]:

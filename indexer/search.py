@@ -76,11 +76,13 @@ class Found:
     facet_ids: np.ndarray
     partial_ids: np.ndarray  # ascending
     optional: list[str] = field(default_factory=list)  # common words that only ranked
+    records: dict[int, dict] = field(default_factory=dict)  # stored fields read for ranking
 
     def as_partial(self) -> Found:
         """The same matches, every one of them partial (a loosened query's)."""
         every = np.union1d(self.facet_ids, self.partial_ids)
-        return Found(self.ranked, 0, self.complete + self.partial, every, every, self.optional)
+        return Found(self.ranked, 0, self.complete + self.partial, every, every, self.optional,
+                     self.records)
 
     def is_partial(self, docnum: int) -> bool:
         at = np.searchsorted(self.partial_ids, docnum)
@@ -136,7 +138,7 @@ class IndexReader:
         self._source_list = self._source_stamp = None
         self._source_counts = None
         self._columns = None
-        self._evaluator = Evaluator(self._searcher)
+        self._evaluator = Evaluator(self._searcher, pair_fields=[f.CHARS])
         self._words_of: dict[int, frozenset[str]] = {}
         self._idfs: dict[str, float] = {}
         leaves = self._searcher.reader().leaf_readers()
@@ -248,7 +250,7 @@ class IndexReader:
         docnums, ranked = found.facet_ids, found.ranked
         names = self._doc_names()
         for score, docnum in ranked[(page - 1) * size: page * size]:
-            hit = self._stored(docnum)
+            hit = found.records.get(docnum) or self._stored(docnum)
             partial = found.is_partial(docnum)
             text_ = hit[f.TEXT]
             spans = find_spans(text_, plan.needles)
@@ -329,9 +331,11 @@ class IndexReader:
         ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
         weights = self._feedback(plan, [d for _, d in ranked[:FEEDBACK_DOCS]]) if len(
             matches) > FEEDBACK_DOCS else {}
+        records = {}
         if plan.rescores or weights or plan.counted:
-            texts = {docnum: squeeze(self._stored(docnum)[f.TEXT])
-                     for _, docnum in ranked[:RESCORE_WINDOW]}
+            # in record order: neighbours share a compressed block, unpacked once
+            records = {d: self._stored(d) for d in sorted(d for _, d in ranked[:RESCORE_WINDOW])}
+            texts = {docnum: squeeze(record[f.TEXT]) for docnum, record in records.items()}
             window = np.array(list(texts), np.int64)
             tier_of = dict(zip(window.tolist(), tiers[np.searchsorted(matches.ids, window)]
                                .tolist(), strict=True))
@@ -342,7 +346,8 @@ class IndexReader:
         partial_ids = matches.ids[~complete]
         return Found(ranked, int(complete.sum()), int((~complete).sum()),
                      matches.ids[complete] if complete.any() else matches.ids, partial_ids,
-                     [label for label, c in zip(plan.labels, common, strict=False) if c])
+                     [label for label, c in zip(plan.labels, common, strict=False) if c],
+                     records)
 
     def _common(self, graded: list[Matches], allow) -> list[bool]:
         """Which of a query's units are common words that only rank (ranking.COMMON_SHARE):

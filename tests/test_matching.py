@@ -15,7 +15,7 @@ from whoosh import query as wq
 from conftest import SEEDS, make_settings
 from indexer import ranking
 from indexer import schema as f
-from indexer.matching import Evaluator, Matches
+from indexer.matching import GROUP, Matches, grade
 from indexer.query import parse_query
 from indexer.search import IndexReader, QueryPlan
 from indexer.writer import index_reports
@@ -88,7 +88,7 @@ LONG_QUERIES = ['"白鹭湾示范点"', '"经济发展"', '"推进经济发展"'
 def test_long_postings_match_whoosh(long_reader, text):
     reader = long_reader._searcher.reader()
     assert reader.doc_frequency("chars", "经济") > 1000  # many blocks
-    evaluator = Evaluator(long_reader._searcher)
+    evaluator = long_reader._evaluator  # as the search runs it (pair fields known)
     for q in plan_queries(long_reader, text):
         assert_same(evaluator.run(q), whoosh_matches(long_reader._searcher, q))
 
@@ -120,7 +120,7 @@ def plan_queries(reader, text: str) -> list[wq.Query]:
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_matches_and_scores_are_whoosh_s(reader, text):
-    evaluator = Evaluator(reader._searcher)
+    evaluator = reader._evaluator
     for q in plan_queries(reader, text):
         assert_same(evaluator.run(q), whoosh_matches(reader._searcher, q))
 
@@ -128,7 +128,7 @@ def test_matches_and_scores_are_whoosh_s(reader, text):
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=5).map(" ".join))
 def test_generated_queries_match_whoosh(reader, text):
-    evaluator = Evaluator(reader._searcher)
+    evaluator = reader._evaluator
     for q in plan_queries(reader, text):
         assert_same(evaluator.run(q), whoosh_matches(reader._searcher, q))
 
@@ -138,7 +138,7 @@ def test_generated_queries_match_whoosh(reader, text):
 def test_within_is_the_same_as_filtering_afterwards(long_reader, reader, text, share):
     """``within`` (a filter's records) only narrows: what is left has the scores it had."""
     for r in (long_reader, reader):
-        evaluator = Evaluator(r._searcher)
+        evaluator = r._evaluator
         count = r._searcher.doc_count_all()
         rng = np.random.default_rng(len(text))
         within = np.flatnonzero(rng.random(count) < share)
@@ -151,7 +151,7 @@ def test_within_is_the_same_as_filtering_afterwards(long_reader, reader, text, s
 
 def test_every_term_field_and_the_kind_field(reader):
     """Fields with lengths (BM25F) and without (ID, KEYWORD: the stored weight)."""
-    evaluator = Evaluator(reader._searcher)
+    evaluator = reader._evaluator
     for q in [wq.Term(f.KIND, f.KIND_DOC), wq.Term(f.KIND, f.KIND_PARA), wq.Term(f.YEARS, "2021"),
               wq.Term(f.CHAR, "镇"), wq.Term(f.CHARS, "振兴", boost=0.5),
               wq.Term(f.TITLE_WORDS, "工作"), wq.Term(f.HEADING_WORDS, "招商"),
@@ -184,3 +184,32 @@ def test_search_ranks_as_whoosh_s_collector(reader, monkeypatch):
         page = reader.search(text, size=10)
         assert [(h.doc_id, h.paragraph) for h in page.results] == expected
         assert page.total == len(top.results())
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 400), max_size=120), min_size=1, max_size=2 * GROUP + 3),
+       st.integers(0, 10**6), st.booleans())
+def test_grade_counts_each_record_s_parts(sets, seed, sparse):
+    """grade, record by record: the parts it is in, how many are needed, the share of idf they
+    hold, the summed score; past GROUP parts (grade's table) and with sparse record numbers."""
+    rng = np.random.default_rng(seed)
+    scale = 10_000 if sparse else 1  # few records among large numbers: the other summing path
+    parts = [Matches(np.array(sorted(s), np.int64) * scale, rng.random(len(s))) for s in sets]
+    optional = [bool(b) for b in rng.random(len(parts)) < 0.3]
+    records = 5_000
+    found, counts, wanted, held = grade(parts, None, records, optional)
+    weights = [max(math.log(records / (1 + len(p))), 1e-6) for p in parts]
+    expected = {}
+    for part, weight, skip in zip(parts, weights, optional, strict=True):
+        for docnum, score in zip(part.ids.tolist(), part.scores.tolist(), strict=True):
+            e = expected.setdefault(docnum, [0.0, 0, 0, 0.0])
+            e[0] += score
+            e[1] += 1
+            e[2] += not skip
+            e[3] += weight
+    assert found.ids.tolist() == sorted(expected) and found.scores.dtype == np.float64
+    for i, docnum in enumerate(found.ids.tolist()):
+        score, count, need, weight = expected[docnum]
+        assert math.isclose(found.scores[i], score, rel_tol=1e-9)
+        assert (counts[i], wanted[i]) == (count, need)
+        assert math.isclose(held[i], weight / sum(weights), rel_tol=1e-9)
