@@ -145,7 +145,12 @@ class IndexReader:
         self._leaves = ([offset for _, offset in leaves], [leaf for leaf, _ in leaves])
         # Document records are few: masking them is much cheaper than filtering on kind=para.
         self._doc_mask = self._evaluator.ids(wq.Term(f.KIND, f.KIND_DOC))
-        self._heading_ids = self._evaluator.ids(wq.Term(f.ROLE, f.ROLE_HEADING))
+        # Per record number, as flags: looking a match up is cheaper than np.isin on a list
+        count = self._searcher.doc_count_all()
+        self._is_doc = np.zeros(count, bool)
+        self._is_doc[self._doc_mask] = True
+        self._is_heading = np.zeros(count, bool)
+        self._is_heading[self._evaluator.ids(wq.Term(f.ROLE, f.ROLE_HEADING))] = True
         if old is not None:
             old.close()
         return True
@@ -231,9 +236,10 @@ class IndexReader:
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
         plan = self._plan(parsed)
-        mask = self._doc_mask
+        mask = self._is_doc  # flags, per record number, of what no result may be
         if plan.excluded is not None:  # a mask: no need to score what is excluded
-            mask = np.union1d(mask, self._evaluator.ids(plan.excluded))
+            mask = mask.copy()
+            mask[self._evaluator.ids(plan.excluded)] = True
         filter_query = plan.filter_query()
         allow = self._evaluator.ids(filter_query) if filter_query else None
         if allow is not None and not len(allow):  # a filter that matches nothing
@@ -295,7 +301,8 @@ class IndexReader:
         fewer, and one with at least ``should_match`` of them is a (partial) match, graded by
         the share of the query's idf it holds; quoted phrases must match; common words
         (``_common``) need not. Within a grade,
-        paragraphs rank above headings, then by score.
+        paragraphs rank above headings, then by score. ``mask`` flags, by record number, the
+        records that are no result (documents, exclusions).
         Every match is counted and scored: none is skipped, as the total and the facets must
         count them all."""
         evaluator, within = self._evaluator, allow
@@ -314,7 +321,7 @@ class IndexReader:
             boost = evaluator.run(wq.Or([wq.Term(f.TITLE_WORDS, w)
                                          for w in dict.fromkeys(plan.words)]), matches.ids)
             matches.scores[np.searchsorted(matches.ids, boost.ids)] += boost.scores
-        live = ~np.isin(matches.ids, mask, assume_unique=True)
+        live = ~mask[matches.ids]
         enough = counts >= should_match(len(graded))
         if any(common):  # a common word alone is no match (as in a common terms query)
             enough &= wanted > 0
@@ -323,7 +330,7 @@ class IndexReader:
         keep = live & enough
         matches, counts, held = matches.keep(keep), counts[keep], held[keep]
         complete = wanted[keep] == len(graded) - sum(common)
-        paragraph = ~np.isin(matches.ids, self._heading_ids, assume_unique=True)
+        paragraph = ~self._is_heading[matches.ids]
         # Partial matches in PARTIAL_GRADES grades of how much of the query's idf they hold: a
         # paragraph with the rare word of 农村 寄递 before one with the common word.
         grades = np.where(complete, PARTIAL_GRADES + 1, np.rint(held * PARTIAL_GRADES))
