@@ -76,3 +76,23 @@ def test_phrase_highlights_are_the_phrase(seeds_reader):
         for start, end in hit.highlights:
             assert squeeze(hit.text[start:end]) == "振兴战略"
         assert "<mark>振兴战略</mark>" in hit.snippet_html
+
+
+def test_phrase_with_its_pairs_apart_is_no_match(tmp_path):
+    """A phrase's character pairs all in one paragraph, its first and last where the phrase
+    would stand, but not in its order: no match (the search skips checking only the pairs
+    that their neighbours spell out)."""
+    from conftest import make_settings
+    from indexer.writer import index_reports
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "r.txt").write_text("某县工作总结\n加快农村道路建设，完善村公路网。\n", "utf-8")
+    settings = make_settings(tmp_path / "ix", [folder])
+    index_reports(settings)
+    reader = IndexReader(settings)
+    try:
+        assert found(reader, "农村道路建设") and found(reader, "村公路网")
+        assert not found(reader, "农村公路建")  # 农村 and 路建 three apart, 村公 and 公路 elsewhere
+    finally:
+        reader.close()
