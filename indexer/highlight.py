@@ -103,12 +103,11 @@ def needles_for(texts: Iterable[str], exact: bool = False) -> list[str]:
 def mark(text: str, spans: list[list[int]]) -> Markup:
     """``text`` HTML-escaped, with each span wrapped in <mark>."""
     out, last = [], 0
-    for start, end in spans:
-        out.append(escape(text[last:start]))
-        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+    for start, end in spans:  # joined as plain strings: Markup's + and join are Python code
+        out += (escape(text[last:start]), "<mark>", escape(text[start:end]), "</mark>")
         last = end
     out.append(escape(text[last:]))
-    return Markup("").join(out)
+    return Markup("".join(out))
 
 
 def snippet(text: str, spans: list[list[int]], width: int = 160) -> Markup:

@@ -1,6 +1,5 @@
 """What a search reads about every record, kept per segment: the document records, and per
-record its document and top-level section, and which records each year tags; and the facets
-counted from them.
+record its document and top-level section; and the facets counted from them.
 
 A segment never changes once written (only its deletions do), so each is read once per process
 and reused by every later index generation that still holds it: adding one report to an index
@@ -24,7 +23,6 @@ class _Segment:
     doc_code: np.ndarray  # per record: index into doc_names
     section_names: list[str]
     section_code: np.ndarray
-    years: dict[str, np.ndarray]  # year -> record numbers in the segment, deleted ones too
 
 
 @dataclass
@@ -33,7 +31,11 @@ class Columns:
     doc_code: np.ndarray
     section_names: list[str]
     section_code: np.ndarray
-    years: dict[str, np.ndarray]
+    year_names: list[str]
+    # Years are a report's (schema.add_report tags each of its records with them), so a year
+    # counts the matches of the reports it tags: 2,000 (report, year) pairs, not 100,000 records.
+    year_docs: np.ndarray  # per (report, year) pair: the report's index in doc_names,
+    year_code: np.ndarray  # and the year's index in year_names
 
 
 class RecordCache:
@@ -63,12 +65,14 @@ class RecordCache:
         doc_names, doc_code = _joined([(p.doc_names, p.doc_code) for p, _, _ in parts])
         section_names, section_code = _joined([(p.section_names, p.section_code)
                                                for p, _, _ in parts])
-        years: dict[str, list[np.ndarray]] = {}
-        for part, _, offset in parts:
-            for year, ids in part.years.items():
-                years.setdefault(year, []).append(ids + offset)
-        return Columns(doc_names, doc_code, section_names, section_code,
-                       {year: np.concatenate(ids) for year, ids in years.items()})
+        years: dict[str, int] = {}
+        pairs = [(doc_code[offset + number], years.setdefault(year.strip(), len(years)))
+                 for part, segment_reader, offset in parts for number, stored in part.docs
+                 if not segment_reader.is_deleted(number)  # a report indexed again may have
+                 for year in stored[f.YEARS].split(",") if year.strip()]  # other years now
+        year_docs, year_code = np.array(pairs, np.int64).reshape(-1, 2).T
+        return Columns(doc_names, doc_code, section_names, section_code, list(years),
+                       year_docs, year_code)
 
 
 def _read_segment(reader) -> _Segment:
@@ -76,9 +80,7 @@ def _read_segment(reader) -> _Segment:
             for number in term_ids(reader, f.KIND, f.KIND_DOC).tolist()]
     doc_names, doc_code = column_codes(reader, f.DOC_ID)
     section_names, section_code = column_codes(reader, f.SECTION)
-    years = {year.decode(): term_ids(reader, f.YEARS, year.decode())
-             for year in reader.lexicon(f.YEARS)}
-    return _Segment(docs, doc_names, doc_code, section_names, section_code, years)
+    return _Segment(docs, doc_names, doc_code, section_names, section_code)
 
 
 def column_codes(reader, fieldname: str) -> tuple[list[str], np.ndarray]:
@@ -108,15 +110,16 @@ def _joined(parts: list[tuple[list[str], np.ndarray]]) -> tuple[list[str], np.nd
 def facets(columns: Columns, records: np.ndarray, size: int,
            labels: dict[str, str]) -> dict[str, list[dict]]:
     """The ``size`` documents, years and top-level sections holding most of ``records``."""
-    matched = np.zeros(len(columns.doc_code), bool)
-    matched[records] = True
+    per_doc = np.bincount(columns.doc_code[records], minlength=len(columns.doc_names))
+    per_year = np.bincount(columns.year_code, per_doc[columns.year_docs],
+                           len(columns.year_names)).astype(np.int64)
     # size + 1: the empty section ("no heading yet") is counted but never listed
     return {
-        "doc": _facet(_counted(columns.doc_names, columns.doc_code[records], size + 1), size,
-                      labels),
-        "year": _facet({y: int(matched[ids].sum()) for y, ids in columns.years.items()}, size),
-        "section": _facet(_counted(columns.section_names, columns.section_code[records],
-                                   size + 1), size),
+        "doc": _facet(_counted(columns.doc_names, per_doc, size + 1), size, labels),
+        "year": _facet(_counted(columns.year_names, per_year, 0), size),
+        "section": _facet(_counted(columns.section_names, np.bincount(
+            columns.section_code[records], minlength=len(columns.section_names)), size + 1),
+            size),
     }
 
 
@@ -129,10 +132,9 @@ def _facet(counts: dict, size: int, labels: dict[str, str] | None = None) -> lis
     return sorted(items, key=lambda x: (-x["count"], x["label"]))[:size]
 
 
-def _counted(names: list, codes: np.ndarray, size: int) -> dict:
+def _counted(names: list, counts: np.ndarray, size: int) -> dict:
     """Matches per value, for the values that can be among the ``size`` with the most (ties
     with the last included): 2,000 reports need not become 2,000 facet items per search."""
-    counts = np.bincount(codes, minlength=len(names))
     found = np.flatnonzero(counts)
     if len(found) > size > 0:
         cut = np.partition(counts[found], len(found) - size)[len(found) - size]

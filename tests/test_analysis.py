@@ -1,9 +1,11 @@
 """The analysis chain: normalisation, word and character tokens, one chain for index and query."""
 
 import random
+import sys
 
 import pytest
 
+from indexer import analysis
 from indexer.analysis import (
     CharTokenizer,
     build_word_analyzer,
@@ -33,6 +35,16 @@ def test_normalize_folds_width_case_and_traditional():
 def test_normalize_keeps_length(seed_reports):
     for report in seed_reports.values():
         assert len(normalize(report.text)) == len(report.text)
+
+
+def test_normalize_folds_every_code_point_by_the_table_short_or_long():
+    # Short texts go through str.translate, long ones through an array: both are the table,
+    # for every code point, lone surrogates included (a JSON query may hold one).
+    table = analysis._fold_table()
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert normalize(every) == "".join(table.get(ord(ch), ch) for ch in every)
+    bmp = every[:0x10000]
+    assert "".join(normalize(bmp[i:i + 9]) for i in range(0, len(bmp), 9)) == normalize(bmp)
 
 
 def test_word_tokenizer_keeps_user_words_whole(words):

@@ -255,6 +255,27 @@ def test_files_duplicate_content_both_indexed(workspace):
         reader.close()
 
 
+def test_files_year_facet_counts_an_edited_report_under_its_new_year(workspace):
+    """Each year's facet count is what filtering by that year finds, and a report whose year
+    was edited counts under its new year only (its old records may still be in a segment,
+    deleted)."""
+    folder, settings = workspace
+    edited = folder / "edited.txt"
+    edited.write_text("某镇2022年工作总结\n一、概况\n建成蚕桑孵化园区一处。\n", "utf-8")
+    index_reports(settings)
+    edited.write_text("某镇2023年工作总结\n一、概况\n建成蚕桑孵化园区两处。\n", "utf-8")
+    assert index_reports(settings).updated == 1
+    reader = IndexReader(settings)
+    try:
+        assert {f["value"]: f["count"] for f in reader.search("蚕桑孵化园区").facets["year"]} \
+            == {"2023": 1}
+        years = {f["value"]: f["count"] for f in reader.search("建成", facet_size=100).facets["year"]}
+        assert len(years) > 2 and years["2023"] == 1
+        assert years == {year: reader.search("建成", year=[year]).total for year in years}
+    finally:
+        reader.close()
+
+
 # -- permissions --------------------------------------------------------------------------------
 
 INDEX_IN_CHILD = """
