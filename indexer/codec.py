@@ -450,7 +450,8 @@ class ArrayCodec(whoosh3.W3Codec):
 
     def terms_reader(self, storage, segment):
         return TermTableReader(self, segment.open_file(storage, TERMS_EXT),
-                               segment.open_file(storage, self.POSTS_EXT))
+                               segment.open_file(storage, self.POSTS_EXT),
+                               key=(getattr(storage, "folder", None), segment.segment_id()))
 
     def per_document_reader(self, storage, segment):
         return CompactPerDocReader(storage, segment)

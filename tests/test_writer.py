@@ -200,6 +200,30 @@ def test_index_readers_see_new_state_after_refresh(workspace):
         reader.close()
 
 
+def test_refresh_decodes_only_new_segments_term_keys(workspace):
+    """Reopening after an added report reuses what the unchanged segments decoded; a segment
+    whose records were deleted keeps its term table (its files never change)."""
+    folder, settings = workspace
+    index_reports(settings)
+    reader = IndexReader(settings)
+
+    def keys():
+        return {leaf.segment().segment_id(): leaf._terms._keys
+                for leaf, _ in reader._searcher.reader().leaf_readers()}
+    try:
+        before = keys()
+        (folder / "new.txt").write_text(NEW_REPORT, "utf-8")
+        (folder / sorted(p.name for p in folder.glob("*.txt"))[0]).unlink()
+        index_reports(settings)
+        assert reader.refresh()
+        after = keys()
+        assert set(before) < set(after)
+        assert all(after[segment] is before[segment] for segment in before)
+        assert reader.search('"独角兽"').total == 1  # the new segment's terms are its own
+    finally:
+        reader.close()
+
+
 def _everything(settings) -> list[tuple]:
     reader = IndexReader(settings)
     try:
