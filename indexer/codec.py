@@ -89,8 +89,10 @@ def write_term(postfile, terminfo, ids, weights, value_lengths, values, field_le
     record's field length (int64); ``values`` is the values' bytes, joined; ``positions``:
     they are ``CompactPositions``'."""
     if len(ids) <= SMALL:  # most terms: numpy's per-call cost would outweigh the work
-        ids, weights, field_lengths = ids.tolist(), weights.tolist(), field_lengths.tolist()
-        record = encode_small(ids, weights, value_lengths.tolist(), bytes(values), positions)
+        if not isinstance(ids, list):  # bulk._by_term gives small terms as lists already
+            ids, weights, value_lengths = ids.tolist(), weights.tolist(), value_lengths.tolist()
+            field_lengths = field_lengths.tolist()
+        record = encode_small(ids, weights, value_lengths, bytes(values), positions)
         positive = [n for n in field_lengths if n > 0]
         terminfo._weight, terminfo._maxweight = float(sum(weights)), float(max(weights))
         terminfo._minlength = min(positive) if positive else None
@@ -140,9 +142,15 @@ class ArrayFieldWriter(whoosh3.W3FieldWriter):
             for fieldname, terms in items.by_field():
                 self.start_field(fieldname, schema[fieldname])
                 field_lengths = _lengths_of(lengths, fieldname)
+                listed = (field_lengths.tolist() if isinstance(field_lengths, np.ndarray)
+                          else None)
                 for btext, ids, weights, value_lengths, values in terms:
-                    self.write_term(btext, ids, weights, value_lengths, values,
-                                    _lengths_at(field_lengths, ids))
+                    if isinstance(ids, list):  # a small term (bulk._by_term)
+                        at = ([listed[i] for i in ids] if listed else [0] * len(ids)
+                              ) if listed is not None else [field_lengths(i) for i in ids]
+                    else:
+                        at = _lengths_at(field_lengths, ids)
+                    self.write_term(btext, ids, weights, value_lengths, values, at)
                 self.finish_field()
             return
         last_field = last_text = None
