@@ -145,11 +145,12 @@ class ArrayFieldWriter(whoosh3.W3FieldWriter):
                 listed = (field_lengths.tolist() if isinstance(field_lengths, np.ndarray)
                           else None)
                 for btext, ids, weights, value_lengths, values in terms:
-                    if isinstance(ids, list):  # a small term (bulk._by_term)
-                        at = ([listed[i] for i in ids] if listed else [0] * len(ids)
-                              ) if listed is not None else [field_lengths(i) for i in ids]
-                    else:
+                    if not isinstance(ids, list):
                         at = _lengths_at(field_lengths, ids)
+                    elif listed is None:  # a small term (bulk._by_term), lengths by function
+                        at = [field_lengths(i) for i in ids]
+                    else:  # a small term; no lengths at all is an empty list
+                        at = [listed[i] for i in ids] if listed else [0] * len(ids)
                     self.write_term(btext, ids, weights, value_lengths, values, at)
                 self.finish_field()
             return

@@ -69,7 +69,7 @@ class RecordCache:
         pairs = [(doc_code[offset + number], years.setdefault(year.strip(), len(years)))
                  for part, segment_reader, offset in parts for number, stored in part.docs
                  if not segment_reader.is_deleted(number)  # a report indexed again may have
-                 for year in stored[f.YEARS].split(",") if year.strip()]  # other years now
+                 for year in stored.get(f.YEARS, "").split(",") if year.strip()]  # other years now
         year_docs, year_code = np.array(pairs, np.int64).reshape(-1, 2).T
         return Columns(doc_names, doc_code, section_names, section_code, list(years),
                        year_docs, year_code)
