@@ -4,7 +4,7 @@
     (judges grade pool.jsonl into grades.jsonl: {"query", "id", "grade"} per line)
     .venv/bin/python tests/benchmarks/pool.py SET collect   # -> SET/judgments.yaml
 
-SET is ``blind`` (wikisource_gwr: evaluation only), ``tune2`` (prov2026) or ``tune3``
+SET is ``blind`` (wikisource_gwr: evaluation only), ``tune2`` (prov2026) or ``tune3`` / ``tune4``
 (wikisource_gwr, queries written apart from the blind set's): tuning sets made the same way, so
 that their judgments owe nothing to the product's ranking. For the blind
 set, ``queries.yaml`` was written from the reports before any engine ran on them. ``pool.jsonl``
@@ -34,7 +34,8 @@ import yaml  # noqa: E402
 
 from indexer.analysis import squeeze  # noqa: E402
 
-SETS = {"blind": "wikisource_gwr", "tune2": "prov2026", "tune3": "wikisource_gwr"}  # folder -> corpus
+SETS = {"blind": "wikisource_gwr", "tune2": "prov2026", "tune3": "wikisource_gwr",
+        "tune4": "wikisource_gwr"}  # folder -> corpus
 DEPTH = 20  # results pooled from each engine
 SEED = 20261126
 

@@ -104,6 +104,7 @@ def render(result) -> str:
     for key, title in (("relevance", "relevance"),
                        ("relevance_tune2", "relevance, tuning set tune2 (pooled, prov2026)"),
                        ("relevance_tune3", "relevance, tuning set tune3 (pooled, wikisource_gwr)"),
+                       ("relevance_tune4", "relevance, tuning set tune4 (pooled, wikisource_gwr)"),
                        ("relevance_blind", "relevance, blind pooled set (evaluation only)")):
         if result.get(key):
             parts.append(_relevance_table(result[key], title))

@@ -311,7 +311,7 @@ def run_benchmark(corpora, engines=None, *, queries=50, repeats=3, http_seconds=
         if relevance:
             result["relevance"] = relevance_scores(engines or ENGINES, workroot,
                                                    result["errors"], isolate)
-            for name in ("tune2", "tune3"):  # the pooled tuning sets (pool.py)
+            for name in ("tune2", "tune3", "tune4"):  # the pooled tuning sets (pool.py)
                 path = HERE / name / "judgments.yaml"
                 if path.exists():
                     result[f"relevance_{name}"] = relevance_scores(
