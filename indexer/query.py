@@ -169,6 +169,7 @@ class QueryPlan:
         self.labels: list[str] = []  # each unit as searched (a word, "a phrase", a OR b)
         self._pieces: dict[wq.Query, wq.Query] = {}  # a word's query -> its inner words, any
         self._typed: dict[wq.Query, str] = {}  # a word's query -> the word
+        self._across = self._spanning(parsed.groups)
         for group in parsed.groups:
             self._group(group)
         self.required: wq.Query | None = (
@@ -178,6 +179,22 @@ class QueryPlan:
         self.excluded = wq.Or([_joined(parts) for parts in excluded]) if excluded else None
         self.filters = [q for name, values in parsed.filters.items()
                         if (q := self._filter(name, values)) is not None]
+
+    def _spanning(self, groups: list[list[Clause]]) -> dict[Clause, list[wq.Query]]:
+        """Synonyms of terms typed apart that name one thing together (医疗 保险: 医保), as
+        Elasticsearch's multi-word synonyms match across tokens: each term of such a run of
+        plain terms also matches the run's synonyms."""
+        plain = [g[0] if len(g) == 1 and not g[0].phrase else None for g in groups]
+        across: dict[Clause, list[wq.Query]] = {}
+        for start in range(len(plain)):
+            for end in range(start + 2, min(len(plain), start + SPANNED) + 1):
+                run = plain[start:end]
+                if None in run:
+                    break
+                found = self._alternatives(squeeze("".join(c.text for c in run)), True)
+                for clause in run:
+                    across.setdefault(clause, []).extend(found)
+        return across
 
     def _group(self, clauses: list[Clause]) -> None:
         found = [parts for c in clauses if (parts := self._clause(c))]
@@ -207,6 +224,7 @@ class QueryPlan:
             self.needles += needles_for(words)
             self.words += words
         whole = self._alternatives(squeeze(clause.text), track) if len(words) > 1 else []
+        whole += self._across.get(clause, []) if track else []
         out = []
         for w in words:
             parts = inner_words(self.analyzer, w, shortest=3)
@@ -326,6 +344,9 @@ class QueryPlan:
 
     def filter_query(self) -> wq.Query | None:
         return wq.And(self.filters) if self.filters else None
+
+
+SPANNED = 4  # terms typed apart, at most, that a synonym may stand for together
 
 
 def _joined(parts: list[wq.Query]) -> wq.Query:

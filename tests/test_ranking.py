@@ -384,6 +384,33 @@ def test_the_thesaurus_finds_another_name_below_the_word_typed(tmp_path):
         without.close()
 
 
+SPAN_REPORT = "某县2025年工作总结\n" + "".join(
+    f"第{n}项民生工作按计划推进。\n" for n in range(10)) + (
+    "提高城乡居民医保财政补助标准。\n"
+    "医疗队下乡义诊。\n"
+    "推进农业保险扩面。\n")
+
+
+def test_terms_typed_apart_find_the_synonym_of_them_together(tmp_path):
+    """医疗 保险 is what 医保 abbreviates (Elasticsearch's multi-word synonyms): the paragraph
+    saying only 医保 is a complete match, highlighted; a paragraph with one term stays partial,
+    and a quoted term or an OR group breaks the run."""
+    settings = indexed(tmp_path, SPAN_REPORT, search__thesaurus=[["医保", "医疗保险"]])
+    reader = IndexReader(settings)
+    try:
+        page = reader.search("医疗 保险")
+        first = page.results[0]
+        assert page.total == 1 and "医保" in first.text and not first.partial
+        assert "医保" in [first.text[s:e] for s, e in first.highlights]
+        assert {h.text for h in page.results[1:]} == {"医疗队下乡义诊。", "推进农业保险扩面。"}
+        assert all(h.partial for h in page.results[1:])
+        assert reader.search("医疗保险").total == 1  # typed together, as before
+        assert reader.search('医疗 "保险"').total == 0
+        assert reader.search("保险 医疗").total == 0  # 保险医疗 is not the word
+    finally:
+        reader.close()
+
+
 def test_the_shipped_thesaurus_is_groups_of_words():
     groups = make_settings("unused")["search.thesaurus"]
     entries = [squeeze(e) for g in groups for e in g]
