@@ -192,8 +192,9 @@ class QueryPlan:
                 if None in run:
                     break
                 found = self._alternatives(squeeze("".join(c.text for c in run)), True)
-                for clause in run:
-                    across.setdefault(clause, []).extend(found)
+                for clause in run:  # (a term typed twice is one clause: its list, once)
+                    mine = across.setdefault(clause, [])
+                    mine += [q for q in found if q not in mine]
         return across
 
     def _group(self, clauses: list[Clause]) -> None:
