@@ -15,6 +15,13 @@ def texts(page) -> list[str]:
     return [squeeze(h.text) for h in page.results]
 
 
+def county_report(filler: str, count: int, *paragraphs: str) -> str:
+    """A report's text: its title, ``count`` lines of ``filler`` (formatted with ``n``), then
+    ``paragraphs``, a line each: the filler sets what is common in the index."""
+    return "某县2025年工作总结\n" + "".join(
+        filler.format(n=n) + "\n" for n in range(count)) + "".join(p + "\n" for p in paragraphs)
+
+
 def indexed(tmp_path, report: str, **overrides):
     """Settings of an index of one report (``report``, its text) built under ``tmp_path``."""
     (tmp_path / "reports").mkdir()
@@ -251,10 +258,10 @@ def test_one_character_ranks_the_paragraph_about_it_first(tmp_path):
         reader.close()
 
 
-FEEDBACK_REPORT = "某县2025年工作总结\n" + "".join(
-    f"第{n}项，大气污染防治，工业排放达标，监测站点{n}个。\n" for n in range(12)) + (
-    "推进污染整治，改善村容村貌，建设美丽乡村。\n"  # about something else
-    "推进污染整治，减少大气排放，建设美丽乡村。\n")  # about what the best results are about
+FEEDBACK_REPORT = county_report(
+    "第{n}项，大气污染防治，工业排放达标，监测站点{n}个。", 12,
+    "推进污染整治，改善村容村貌，建设美丽乡村。",  # about something else
+    "推进污染整治，减少大气排放，建设美丽乡村。")  # about what the best results are about
 
 
 def test_results_sharing_the_best_results_words_rise(tmp_path, monkeypatch):
@@ -301,15 +308,14 @@ def test_a_word_that_finds_nothing_falls_back_to_any_inner_word(graded_reader):
     assert page.relaxed and page.missing == ["收入水平"] and all(h.partial for h in page.results)
 
 
-PIG_REPORT = "某县2025年工作总结\n" + "".join(
-    f"第{n}项，农田水利建设按计划推进，完成投资{n}千万元，群众满意度稳步提高。\n"
-    for n in range(10)) + (
-    "新建猪舍一处。\n全县生猪存栏稳定。\n全县的猪存栏稳定。\n"
+PIG_REPORT = county_report(
+    "第{n}项，农田水利建设按计划推进，完成投资{n}千万元，群众满意度稳步提高。", 10,
+    "新建猪舍一处。", "全县生猪存栏稳定。", "全县的猪存栏稳定。",
     "畜牧业稳步发展，生猪出栏稳定增长，猪肉保供稳价，能繁母猪存栏保持合理水平，养殖场粪污资源化利用率达到"
     "百分之九十，全年畜牧业产值增长百分之八，带动农户增收。同时加强动物防疫体系建设，完善"
     "县乡村三级防疫网络，强化重大动物疫病强制免疫，开展畜禽养殖标准化示范创建，培育家庭"
     "牧场和养殖合作社，推动种养结合、农牧循环发展，畜产品质量安全抽检合格率保持在百分之"
-    "九十八以上，保障了市场供应和价格基本稳定。\n")
+    "九十八以上，保障了市场供应和价格基本稳定。")
 
 
 def test_one_character_ranks_the_paragraph_that_names_it_most_first(tmp_path, monkeypatch):
@@ -329,11 +335,11 @@ def test_one_character_ranks_the_paragraph_that_names_it_most_first(tmp_path, mo
         reader.close()
 
 
-COMMON_REPORT = "某县2025年工作总结\n" + "".join(
-    f"第{n}项政策按计划落实，群众满意度稳步提高。\n" for n in range(120)) + (
-    "改善知识分子的工作和生活条件，发挥知识分子作用。\n"
-    "重视中青年知识分子的培养和使用。\n"
-    "落实知识分子政策。\n")
+COMMON_REPORT = county_report(
+    "第{n}项政策按计划落实，群众满意度稳步提高。", 120,
+    "改善知识分子的工作和生活条件，发挥知识分子作用。",
+    "重视中青年知识分子的培养和使用。",
+    "落实知识分子政策。")
 
 
 def test_a_common_word_only_ranks_when_the_query_has_a_rarer_one(tmp_path, monkeypatch):
@@ -360,11 +366,11 @@ def test_a_common_word_only_ranks_when_the_query_has_a_rarer_one(tmp_path, monke
         reader.close()
 
 
-THESAURUS_REPORT = "某县2025年工作总结\n" + "".join(
-    f"第{n}项文化工作按计划推进。\n" for n in range(10)) + (
+THESAURUS_REPORT = county_report(
+    "第{n}项文化工作按计划推进。", 10,
     "推进非遗保护传承，组织传统技艺展演，开展文化进万家活动，举办购物节，完善公共文化服务体系，"
-    "提升群众满意度。\n"
-    "非物质文化遗产名录。非物质文化遗产馆。非物质文化遗产展。\n")
+    "提升群众满意度。",
+    "非物质文化遗产名录。非物质文化遗产馆。非物质文化遗产展。")
 TYPED, OTHER = THESAURUS_REPORT.splitlines()[-2:]
 
 
@@ -384,11 +390,9 @@ def test_the_thesaurus_finds_another_name_below_the_word_typed(tmp_path):
         without.close()
 
 
-SPAN_REPORT = "某县2025年工作总结\n" + "".join(
-    f"第{n}项民生工作按计划推进。\n" for n in range(10)) + (
-    "提高城乡居民医保财政补助标准。\n"
-    "医疗队下乡义诊。\n"
-    "推进农业保险扩面。\n")
+SPAN_REPORT = county_report(
+    "第{n}项民生工作按计划推进。", 10,
+    "提高城乡居民医保财政补助标准。", "医疗队下乡义诊。", "推进农业保险扩面。")
 
 
 def test_terms_typed_apart_find_the_synonym_of_them_together(tmp_path):
