@@ -15,6 +15,7 @@ whoosh-reloaded is pinned to one version; postings of another codec take the mat
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from whoosh import query as wq
 from whoosh.scoring import BM25FScorer, WeightScorer
 
 from .codec import ArrayCodec, field_lengths, read_postings
-from .postings import positions_of
+from .postings import Postings, positions_of
 from .ranking import MINIMUM_SHOULD_MATCH
 
 
@@ -56,6 +57,9 @@ class Matches:
 
 
 CACHED_SCORERS = 50_000  # terms whose scorer (idf, average length) an index generation keeps
+# Decoded and scored postings an index generation keeps, most recently used first, in bytes of
+# their arrays: the common words of a workload (发展, 改革) are decoded once, not per query.
+DECODED_BYTES = 48 << 20
 NONE = Matches(np.empty(0, np.int64), np.empty(0, np.float64))
 _NOTHING = (NONE.ids, NONE.scores, None)
 
@@ -73,6 +77,7 @@ class Evaluator:
         self._reader = searcher.reader()
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
         self._scorers: dict[tuple[str, str], object] = {}
+        self._decoded = _Recent(DECODED_BYTES)  # (segment, field, term) -> scored postings
 
     def run(self, q: wq.Query, within: np.ndarray | None = None) -> Matches:
         """The records matching ``q`` (only those in ``within``, ascending, when given)."""
@@ -178,16 +183,31 @@ class Evaluator:
         reader = searcher.reader()
         if (fieldname, text) not in reader:
             return _NOTHING
-        ids, weights, stored = _postings(reader, fieldname, text, values, within)
-        keep = None
-        if reader.has_deletions():
-            keep = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, np.int64))
+        key = (number, fieldname, text)
+        found = self._decoded.get(key)
+        if found is None:
+            found = self._live_scored(number, searcher, fieldname, text, values)
+            if found is None:
+                return None
+            if isinstance(_root(found[2]), Postings):  # the array codec's: values on demand
+                self._decoded.add(key, found)
+        else:
+            self._decoded.move_to_end(key)
+        ids, scores, stored = found
         if within is not None:
             inside = np.isin(ids, within, assume_unique=True)
-            keep = inside if keep is None else keep & inside
-        if keep is not None:
-            ids, weights = ids[keep], weights[keep]
+            ids, scores = ids[inside], scores[inside]
             if values:
+                stored = _Selected(stored, np.flatnonzero(inside))
+        return ids, scores, stored
+
+    def _live_scored(self, number: int, searcher, fieldname: str, text: str, values: bool):
+        reader = searcher.reader()
+        ids, weights, stored = _postings(reader, fieldname, text, values)
+        if reader.has_deletions():
+            keep = ~np.isin(ids, np.fromiter(reader.deleted_docs_set, np.int64))
+            ids, weights = ids[keep], weights[keep]
+            if values or isinstance(stored, Postings):
                 stored = _Selected(stored, np.flatnonzero(keep))
         scorer = self._scorers.get((fieldname, text))
         if scorer is None:  # idf and average length are the whole index's: one per term
@@ -249,9 +269,9 @@ def term_ids(reader, fieldname: str, text: str) -> np.ndarray:
     return _postings(reader, fieldname, text, False)[0]
 
 
-def _postings(reader, fieldname: str, text: str, values: bool, within=None):
+def _postings(reader, fieldname: str, text: str, values: bool):
     """A term's record numbers, weights and (if asked) values in one segment, deleted records
-    included; with ``within``, only those that may be in it."""
+    included."""
     terms = reader._terms
     terminfo = terms.term_info(fieldname, reader._text_to_bytes(fieldname, text))
     if isinstance(terms._codec, ArrayCodec) and not terminfo.is_inlined():
@@ -406,3 +426,34 @@ def _and_maybe(required: Matches, optional: Matches) -> Matches:
     scores = required.scores.copy()
     scores[mine] += optional.scores[theirs]
     return Matches(required.ids, scores)
+
+
+class _Recent(OrderedDict):
+    """A least-recently-used map of scored postings, bounded by the bytes of their arrays."""
+
+    def __init__(self, budget: int):
+        super().__init__()
+        self.budget, self.used = budget, 0
+
+    def add(self, key, found) -> None:
+        size = _size(found)
+        if size > self.budget // 4:  # one list must not push the whole working set out
+            return
+        for array in found[:2]:  # shared by later queries: nobody may write into them
+            array.flags.writeable = False
+        self[key] = found
+        self.used += size
+        while self.used > self.budget:
+            self.used -= _size(self.popitem(last=False)[1])
+
+
+def _size(found) -> int:
+    ids, scores, stored = found
+    return ids.nbytes + scores.nbytes + _root(stored).nbytes
+
+
+def _root(stored):
+    """The posting list under any selection of it."""
+    while isinstance(stored, _Selected):
+        stored = stored.postings
+    return stored

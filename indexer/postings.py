@@ -287,6 +287,11 @@ class Postings:
             at += 4 * count
         self._data, self._at, self._value_code, self._count = data, at, value_code, count
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held: the decoded arrays and the encoded record."""
+        return self.ids.nbytes + self.weights.nbytes + len(self._data)
+
     def values(self) -> list:
         """Each posting's value as bytes (None for a format without values, as W3 gives)."""
         data, at, count, code = self._data, self._at, self._count, self._value_code

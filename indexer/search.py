@@ -7,6 +7,7 @@ import os
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePath
 
 import numpy as np
@@ -40,6 +41,9 @@ FACETS = ("doc", "year", "section")
 # idf of this many words, kept between searches.
 CACHED_RECORDS = 2_000
 CACHED_IDFS = 20_000
+# Records whose stored fields a generation keeps decoded: the paragraphs that rank high for
+# common words come back query after query, each a block to decompress and unpickle.
+STORED_RECORDS = 4096
 MISSING_CHECKS = 20  # distinct query terms checked for "未找到" (each is one more lookup)
 # "Did you mean" runs the spelling corrector and a lookup per word: a 999-character query of
 # one repeated word once held a worker for 20 s. These bound the work per query.
@@ -139,6 +143,7 @@ class IndexReader:
         self._source_counts = None
         self._columns = None
         self._evaluator = Evaluator(self._searcher, pair_fields=[f.CHARS])
+        self._stored = lru_cache(STORED_RECORDS)(self._read_stored)  # shared: read, never written
         self._words_of: dict[int, frozenset[str]] = {}
         self._idfs: dict[str, float] = {}
         leaves = self._searcher.reader().leaf_readers()
@@ -394,7 +399,7 @@ class IndexReader:
                 searcher.doc_count() / (1 + searcher.doc_frequency(f.BODY, word)))
         return idf
 
-    def _stored(self, docnum: int) -> dict:
+    def _read_stored(self, docnum: int) -> dict:
         """A record's stored fields, read from its segment directly: Whoosh's reader filters
         each field name through the schema, a third of the time of reading 50 records."""
         offsets, leaves = self._leaves

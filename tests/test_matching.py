@@ -13,9 +13,9 @@ from whoosh import collectors
 from whoosh import query as wq
 
 from conftest import SEEDS, make_settings
-from indexer import ranking
+from indexer import matching, ranking
 from indexer import schema as f
-from indexer.matching import GROUP, Matches, grade
+from indexer.matching import GROUP, Evaluator, Matches, grade
 from indexer.query import parse_query
 from indexer.search import IndexReader, QueryPlan
 from indexer.writer import index_reports
@@ -131,6 +131,30 @@ def test_generated_queries_match_whoosh(reader, text):
     evaluator = reader._evaluator
     for q in plan_queries(reader, text):
         assert_same(evaluator.run(q), whoosh_matches(reader._searcher, q))
+
+
+def test_decoded_postings_are_reused_within_their_byte_budget(reader, monkeypatch):
+    """A generation keeps recently scored postings (least recently used out first, within a
+    byte budget): a term is decoded once while it stays, and answers are still Whoosh's."""
+    decoded = []
+    real = matching._postings
+    monkeypatch.setattr(matching, "_postings", lambda *a: decoded.append(a[1:3]) or real(*a))
+    budget = 96 << 10
+    monkeypatch.setattr(matching, "DECODED_BYTES", budget)
+    evaluator = Evaluator(reader._searcher, pair_fields=[f.CHARS])
+    for text in QUERIES * 2:
+        for q in plan_queries(reader, text):
+            assert_same(evaluator.run(q), whoosh_matches(reader._searcher, q))
+        kept = evaluator._decoded
+        assert kept.used == sum(matching._size(v) for v in kept.values()) <= budget
+    assert len(set(decoded)) < len(decoded) < 2 * len(set(decoded))  # some, not all, evicted
+    evaluator, term = Evaluator(reader._searcher, pair_fields=[f.CHARS]), wq.Term(f.BODY, "乡村振兴")
+    decoded.clear()
+    first = evaluator.run(term)
+    once = len(decoded)
+    again = evaluator.run(term, first.ids[::2])  # a filter's records, from what was decoded
+    assert once and len(decoded) == once
+    assert list(again.ids) == list(first.ids[::2]) and len(first) > 2
 
 
 @pytest.mark.parametrize("text", LONG_QUERIES + ["-农业", "发展 year:2021"])
