@@ -9,7 +9,7 @@ and stops the server. :func:`run_load` is what ``run.py`` calls.
 
 The mix is 17 queries, each asked again and again: a worker's caches of decoded postings and
 stored records (indexer.matching, indexer.search) are warm, as for a workload whose common
-words recur; a query of rare words not seen before costs what ``search p95`` shows cold.
+words recur. A query of words not asked before pays for decoding them once.
 """
 
 from __future__ import annotations
