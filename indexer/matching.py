@@ -15,8 +15,10 @@ whoosh-reloaded is pinned to one version; postings of another codec take the mat
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,6 +80,7 @@ class Evaluator:
         self._lengths: dict[tuple[int, str], np.ndarray] = {}
         self._scorers: dict[tuple[str, str], object] = {}
         self._decoded = _Recent(DECODED_BYTES)  # (segment, field, term) -> scored postings
+        self._local = threading.local()  # .memo: phrases matched in a remembering() block
 
     def run(self, q: wq.Query, within: np.ndarray | None = None) -> Matches:
         """The records matching ``q`` (only those in ``within``, ascending, when given)."""
@@ -98,10 +101,38 @@ class Evaluator:
             required = self.run(q.a, within)
             return _scaled(_and_maybe(required, self.run(q.b, required.ids)), q.boost)
         if kind is wq.Phrase and q.slop == 1 and len(q.words) > 1:
-            return self._per_segment(self._phrase, q, within)
+            memo = getattr(self._local, "memo", None)
+            if memo is None:
+                return self._per_segment(self._phrase, q, within)
+            key = (q, id(within))  # the memo holds ``within``: its id is not reused meanwhile
+            if key not in memo or memo[key][0] is not within:
+                memo[key] = within, self._per_segment(self._phrase, q, within)
+            return memo[key][1]
         if kind is wq.Every and q.fieldname in (None, "", "*"):
             return self._per_segment(self._every, q, within)
         return self._per_segment(self._matcher, q, within)
+
+    @contextmanager
+    def remembering(self):
+        """Within the block, a phrase run again on the same records is not matched again (a
+        search weighs a word by its own matches after matching it with its synonyms)."""
+        self._local.memo = {}
+        try:
+            yield
+        finally:
+            self._local.memo = None
+
+    def count(self, q: wq.Query, within: np.ndarray | None = None) -> int:
+        """How many records match ``q``; a term's are counted without scoring them again."""
+        if type(q) is not wq.Term:
+            return len(self.run(q, within))
+        total = 0
+        for number, searcher, local in self._slices(within):
+            found = self._scored(number, searcher, q.fieldname, q.text, within=local)
+            if found is None:
+                return len(self.run(q, within))
+            total += len(found[0])
+        return total
 
     def ids(self, q: wq.Query, within: np.ndarray | None = None) -> np.ndarray:
         return self.run(q, within).ids
@@ -119,6 +150,16 @@ class Evaluator:
         """``run(segment number, searcher, q, local within)`` in every segment, joined; a
         segment whose ``run`` gives None makes the whole query run on Whoosh's matchers."""
         parts = []
+        for number, searcher, local in self._slices(within):
+            found = run(number, searcher, q, local)
+            if found is None:
+                return self._per_segment(self._matcher, q, within)
+            parts.append(Matches(found.ids + self._segments[number][1], found.scores))
+        return _concat(parts)
+
+    def _slices(self, within):
+        """Per segment: its number, searcher and the part of ``within`` in it, as the segment's
+        own record numbers (None: every record); segments holding none of ``within`` left out."""
         for number, (searcher, offset) in enumerate(self._segments):
             local = None
             if within is not None:
@@ -127,11 +168,7 @@ class Evaluator:
                 if not len(local):
                     continue
                 local = local - offset
-            found = run(number, searcher, q, local)
-            if found is None:
-                return self._per_segment(self._matcher, q, within)
-            parts.append(Matches(found.ids + offset, found.scores))
-        return _concat(parts)
+            yield number, searcher, local
 
     def _phrase(self, number: int, searcher, q: wq.Phrase, within) -> Matches | None:
         """Whoosh's phrase: the i-th term at position p + i; scored as the sum of the terms."""
@@ -191,8 +228,6 @@ class Evaluator:
                 return None
             if isinstance(_root(found[2]), Postings):  # the array codec's: values on demand
                 self._decoded.add(key, found)
-        else:
-            self._decoded.move_to_end(key)
         ids, scores, stored = found
         if within is not None:
             inside = np.isin(ids, within, assume_unique=True)
@@ -328,13 +363,15 @@ GROUP = 8  # parts combined per pass of grade: a table of 2^GROUP combinations
 
 
 def grade(parts: list[Matches], strict: Matches | None, records: int,
-          optional: Sequence[bool] = ()) -> tuple[Matches, np.ndarray, np.ndarray, np.ndarray]:
+          optional: Sequence[bool] = (), weighed: Sequence[int] = ()
+          ) -> tuple[Matches, np.ndarray, np.ndarray, np.ndarray]:
     """The records matching any of ``parts`` (with ``strict``: every record of it, the parts
     having run within it), each scored the sum of what it matches; how many of ``parts`` each
     matches; how many of those not ``optional``; and the share of the parts' idf it holds (a
     part that fewer of the index's ``records`` match weighs more: log(records / (1 + its
-    matches)))."""
-    weights = np.array([math.log(max(records, 1) / (1 + len(p))) for p in parts]).clip(1e-6)
+    matches), or of its count in ``weighed`` where given)."""
+    weighed = weighed or [len(p) for p in parts]
+    weights = np.array([math.log(max(records, 1) / (1 + n)) for n in weighed]).clip(1e-6)
     needed = [not o for o in optional] or [True] * len(parts)
     if strict is not None:
         scores, counts = strict.scores.copy(), np.zeros(len(strict), np.int64)
@@ -428,12 +465,21 @@ def _and_maybe(required: Matches, optional: Matches) -> Matches:
     return Matches(required.ids, scores)
 
 
-class _Recent(OrderedDict):
-    """A least-recently-used map of scored postings, bounded by the bytes of their arrays."""
+class _Recent:
+    """A least-recently-used map of scored postings, bounded by the bytes of their arrays;
+    safe to share between the threads of a threaded server."""
 
     def __init__(self, budget: int):
-        super().__init__()
         self.budget, self.used = budget, 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
 
     def add(self, key, found) -> None:
         size = _size(found)
@@ -441,10 +487,17 @@ class _Recent(OrderedDict):
             return
         for array in found[:2]:  # shared by later queries: nobody may write into them
             array.flags.writeable = False
-        self[key] = found
-        self.used += size
-        while self.used > self.budget:
-            self.used -= _size(self.popitem(last=False)[1])
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = found
+            self.used += size
+            while self.used > self.budget:
+                self.used -= _size(self._items.popitem(last=False)[1])
+
+    def values(self) -> list:
+        with self._lock:
+            return list(self._items.values())
 
 
 def _size(found) -> int:

@@ -169,6 +169,7 @@ class QueryPlan:
         self.labels: list[str] = []  # each unit as searched (a word, "a phrase", a OR b)
         self._pieces: dict[wq.Query, wq.Query] = {}  # a word's query -> its inner words, any
         self._typed: dict[wq.Query, str] = {}  # a word's query -> the word
+        self._spelled: dict[wq.Query, wq.Query] = {}  # a word's query -> the word as typed
         self._across = self._spanning(parsed.groups)
         for group in parsed.groups:
             self._group(group)
@@ -234,18 +235,26 @@ class QueryPlan:
             # above the paragraphs about pigs.
             as_word = [] if len(w) == 1 and not _is_latin_word(w) else [
                 wq.Term(f.BODY, w), wq.Term(f.HEADING_WORDS, w)]
+            chars = None if _is_latin_word(w) else _char_query(w, CHAR_WEIGHT)
             out.append(wq.Or([
                 *as_word,
-                *([] if _is_latin_word(w) else filter(None, [_char_query(w, CHAR_WEIGHT)])),
+                *([chars] if chars is not None else []),
                 *self._alternatives(w, track),
                 *self._parts(w, parts),
                 *whole,  # a synonym of the whole term stands for each of its words
             ]))
             self._typed[out[-1]] = w
+            # where the word typed is, as a word or inside one (not its synonyms or parts)
+            self._spelled[out[-1]] = chars if chars is not None else wq.Term(f.BODY, w)
             if len(parts) > 1:
                 self._pieces[out[-1]] = wq.Or([wq.Term(f.BODY, p) for p in parts],
                                               boost=PARTS_WEIGHT)
         return out
+
+    def spelled(self, unit: wq.Query) -> wq.Query | None:
+        """The query for the very word a unit was made for, without its synonyms and inner
+        words (None for a phrase or an OR group)."""
+        return self._spelled.get(unit)
 
     def loosened(self) -> list[wq.Query] | None:
         """The units, each word also matching any one of its inner words (at the parts'

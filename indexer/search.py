@@ -20,7 +20,7 @@ from .analysis import TOKEN_RE, normalize, squeeze, word_terms
 from .config import Settings
 from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, snippet
-from .matching import Evaluator, Matches, grade, intersect, should_match
+from .matching import Evaluator, grade, intersect, should_match
 from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
 from .ranking import (
     BM25_B,
@@ -317,11 +317,14 @@ class IndexReader:
             found = evaluator.run(query, within)
             strict = found if strict is None else intersect(strict, found)
             within = strict.ids
-        graded = [evaluator.run(q, within)
-                  for q, must in zip(units, plan.strict, strict=True) if not must]
-        common = self._common(graded, allow) if strict is None else []
+        loose = [q for q, must in zip(units, plan.strict, strict=True) if not must]
+        with evaluator.remembering():
+            graded = [evaluator.run(q, within) for q in loose]
+            sizes = [self._weighed_size(plan.spelled(q), len(g), within)
+                     for q, g in zip(loose, graded, strict=True)] if len(loose) > 1 else []
+        common = self._common(sizes, allow) if strict is None and sizes else []
         matches, counts, wanted, held = grade(graded, strict, self._searcher.doc_count_all(),
-                                              common)
+                                              common, sizes)
         if plan.words:  # title words raise what matches already (AndMaybe)
             boost = evaluator.run(wq.Or([wq.Term(f.TITLE_WORDS, w)
                                          for w in dict.fromkeys(plan.words)]), matches.ids)
@@ -361,12 +364,21 @@ class IndexReader:
                      [label for label, c in zip(plan.labels, common, strict=False) if c],
                      records)
 
-    def _common(self, graded: list[Matches], allow) -> list[bool]:
-        """Which of a query's units are common words that only rank (ranking.COMMON_SHARE):
-        those in more than that share of the paragraphs searched, when another unit is rarer."""
+    def _weighed_size(self, spelled: wq.Query | None, matched: int, within) -> int:
+        """How many paragraphs a unit counts as matching when it is weighed (its idf, whether
+        it is common): those holding the word typed, where there are any. Its synonyms and
+        inner words widen what it matches but do not make it commoner: 涨价 must not weigh less
+        than 东西 in 东西 涨价 because 价格上涨 is one of its synonyms."""
+        known = self._evaluator.count(spelled, within) if spelled is not None else 0
+        return min(matched, known) if known else matched
+
+    def _common(self, sizes: list[int], allow) -> list[bool]:
+        """Which of a query's units (matching ``sizes`` paragraphs) are common words that only
+        rank (ranking.COMMON_SHARE): those in more than that share of the paragraphs searched,
+        when another unit is rarer."""
         searched = self._searcher.doc_count() if allow is None else len(allow)
-        common = [len(g) > max(COMMON_SHARE * searched, COMMON_LEAST) for g in graded]
-        return common if len(graded) > 1 and not all(common) else [False] * len(graded)
+        common = [size > max(COMMON_SHARE * searched, COMMON_LEAST) for size in sizes]
+        return common if len(sizes) > 1 and not all(common) else [False] * len(sizes)
 
     def _feedback(self, plan: QueryPlan, docnums: list[int]) -> dict[str, float]:
         """The feedback words of the best results (ranking.feedback_words): words of Chinese

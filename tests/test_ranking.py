@@ -415,6 +415,28 @@ def test_terms_typed_apart_find_the_synonym_of_them_together(tmp_path):
         reader.close()
 
 
+RISE_REPORT = county_report(
+    "第{n}项工作按计划推进。", 40,
+    *(f"东西部协作第{n}批项目落地。" for n in range(3)),
+    *(f"蔬菜涨价第{n}次得到控制。" for n in range(2)),
+    *(f"价格上涨第{n}季度有所回落。" for n in range(10)))
+
+
+def test_a_word_weighs_what_it_typed_not_what_its_synonyms_add(tmp_path):
+    """涨价 (2 paragraphs) is rarer than 东西 (3), so a paragraph holding it is the better
+    partial match of 东西 涨价, although its synonym 价格上涨 brings 10 more paragraphs."""
+    settings = indexed(tmp_path, RISE_REPORT, search__thesaurus=[["涨价", "价格上涨"]])
+    reader = IndexReader(settings)
+    try:
+        page = reader.search("东西 涨价", size=20)
+        assert page.total == 0 and page.partial_total == 15
+        order = ["东西" in h.text for h in page.results]
+        assert order == [False] * 12 + [True] * 3
+        assert "涨价" in page.results[0].text  # the word typed above its synonym
+    finally:
+        reader.close()
+
+
 def test_the_shipped_thesaurus_is_groups_of_words():
     groups = make_settings("unused")["search.thesaurus"]
     entries = [squeeze(e) for g in groups for e in g]
