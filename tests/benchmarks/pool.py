@@ -4,7 +4,9 @@
     (judges grade pool.jsonl into grades.jsonl: {"query", "id", "grade"} per line)
     .venv/bin/python tests/benchmarks/pool.py SET collect   # -> SET/judgments.yaml
 
-SET is ``blind`` (wikisource_gwr: evaluation only), ``tune2`` (prov2026) or ``tune3`` / ``tune4``
+    .venv/bin/python tests/benchmarks/pool.py SET pool NAME=CONFIG ...  # and the product so configured
+
+SET is ``blind`` (wikisource_gwr: evaluation only), ``tune2`` (prov2026) or ``tune3`` to ``tune5``
 (wikisource_gwr, queries written apart from the blind set's): tuning sets made the same way, so
 that their judgments owe nothing to the product's ranking. For the blind
 set, ``queries.yaml`` was written from the reports before any engine ran on them. ``pool.jsonl``
@@ -19,6 +21,7 @@ every engine on it. The blind set is for evaluation only: ranking is tuned on ``
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 import tempfile
@@ -35,12 +38,14 @@ import yaml  # noqa: E402
 from indexer.analysis import squeeze  # noqa: E402
 
 SETS = {"blind": "wikisource_gwr", "tune2": "prov2026", "tune3": "wikisource_gwr",
-        "tune4": "wikisource_gwr"}  # folder -> corpus
+        "tune4": "wikisource_gwr", "tune5": "wikisource_gwr"}  # folder -> corpus
 DEPTH = 20  # results pooled from each engine
 SEED = 20261126
 
 
-def pool(where: Path, corpus: str) -> None:
+def pool(where: Path, corpus: str, variants: dict[str, str]) -> None:
+    """``variants``: more runs of the product, each under a config file (``search.thesaurus``
+    grown, say), so that what a candidate change would find is judged too."""
     queries = yaml.safe_load((where / "queries.yaml").read_text("utf-8"))
     folder = relevance.CORPORA[corpus]
     paras = paragraphs.load(folder)
@@ -52,6 +57,14 @@ def pool(where: Path, corpus: str) -> None:
             workdir.mkdir()
             engine = run.built_here(name, folder, paras, workdir)
             runs[name] = {q["query"]: engine.search(q["query"], DEPTH) for q in queries}
+        for name, config in variants.items():
+            engine = run.make_engine(run.PRODUCT)
+            os.environ["REPORT_SEARCH_CONFIG"] = str(Path(config).resolve())
+            try:
+                engine.open(folder, Path(tmp) / run.PRODUCT)  # search settings only: same index
+                runs[name] = {q["query"]: engine.search(q["query"], DEPTH) for q in queries}
+            finally:
+                del os.environ["REPORT_SEARCH_CONFIG"]
     rng = random.Random(SEED)
     with (where / "pool.jsonl").open("w", encoding="utf-8") as out:
         for q in queries:
@@ -117,6 +130,11 @@ def collect(where: Path, corpus: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in SETS or sys.argv[2] not in ("pool", "collect"):
-        raise SystemExit(f"usage: pool.py {{{','.join(SETS)}}} {{pool,collect}}")
-    {"pool": pool, "collect": collect}[sys.argv[2]](HERE / sys.argv[1], SETS[sys.argv[1]])
+    args = sys.argv[1:]
+    if len(args) < 2 or args[0] not in SETS or args[1] not in ("pool", "collect") or (
+            args[1] == "collect" and len(args) > 2) or not all("=" in a for a in args[2:]):
+        raise SystemExit(f"usage: pool.py {{{','.join(SETS)}}} {{pool [NAME=CONFIG ...],collect}}")
+    if args[1] == "pool":
+        pool(HERE / args[0], SETS[args[0]], dict(a.split("=", 1) for a in args[2:]))
+    else:
+        collect(HERE / args[0], SETS[args[0]])

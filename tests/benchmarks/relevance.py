@@ -27,6 +27,9 @@ CORPORA: dict[str, Path] = {
     "wikisource_gwr": HERE.parent / "corpus" / "wikisource_gwr",  # the blind set's (blind/)
 }
 JUDGMENTS = HERE / "judgments.yaml"
+# The pooled tuning sets (pool.py), each a folder here: (folder, what it is) for the report.
+TUNING_SETS = {"tune2": "prov2026", "tune3": "wikisource_gwr", "tune4": "wikisource_gwr, blind's mix",
+               "tune5": "wikisource_gwr, everyday wording"}
 DEPTH = 10  # how many results of each ranking are scored
 
 

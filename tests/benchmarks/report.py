@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from relevance import TUNING_SETS
+
 PRODUCT, FLOOR = "product", "jieba floor"  # the engine under test; the segmentation floor
 KINDS = ("word", "two words", "phrase", "one char")
 
@@ -101,10 +103,9 @@ def render(result) -> str:
         from scaling import render_scaling  # scaling imports this module's names
 
         parts.append(render_scaling(result["scaling"]))
-    for key, title in (("relevance", "relevance"),
-                       ("relevance_tune2", "relevance, tuning set tune2 (pooled, prov2026)"),
-                       ("relevance_tune3", "relevance, tuning set tune3 (pooled, wikisource_gwr)"),
-                       ("relevance_tune4", "relevance, tuning set tune4 (pooled, wikisource_gwr)"),
+    tuning = [(f"relevance_{name}", f"relevance, tuning set {name} (pooled, {what})")
+              for name, what in TUNING_SETS.items()]
+    for key, title in (("relevance", "relevance"), *tuning,
                        ("relevance_blind", "relevance, blind pooled set (evaluation only)")):
         if result.get(key):
             parts.append(_relevance_table(result[key], title))

@@ -32,6 +32,7 @@ import peers
 from builds import build, describe, dir_mb
 from corpora import ROOT, corpus_folder, generated_size, make_queries, quiet_jieba
 from product import Product
+from relevance import TUNING_SETS
 from report import FLOOR, KINDS, PRODUCT, render, targets
 from scaling import plot_scaling, scaling_table
 
@@ -311,7 +312,7 @@ def run_benchmark(corpora, engines=None, *, queries=50, repeats=3, http_seconds=
         if relevance:
             result["relevance"] = relevance_scores(engines or ENGINES, workroot,
                                                    result["errors"], isolate)
-            for name in ("tune2", "tune3", "tune4"):  # the pooled tuning sets (pool.py)
+            for name in TUNING_SETS:  # the pooled tuning sets (pool.py)
                 path = HERE / name / "judgments.yaml"
                 if path.exists():
                     result[f"relevance_{name}"] = relevance_scores(

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/benchmarks/tune.py [--work DIR] [--peers] [--per-query] [SET ...]
 
-SET is a judgments file (default: judgments.yaml, tune2/, tune3/ and tune4/: the tuning sets).
+SET is a judgments file (default: judgments.yaml and tune2/ to tune5/: the tuning sets).
 Indexes are built once into ``--work`` (default /tmp/report-search-tune) and reused while the
 schema and the corpus stay the same, so a query-time change costs only the searches. With
 ``--peers`` the best simple peer (fts5-jieba-or) is scored beside it, or ``--peer NAME`` (repeatable)
@@ -27,7 +27,7 @@ from product import Product  # noqa: E402
 
 from indexer.schema import SCHEMA_VERSION  # noqa: E402
 
-SETS = [HERE / "judgments.yaml", *(HERE / name / "judgments.yaml" for name in ("tune2", "tune3", "tune4"))]
+SETS = [HERE / "judgments.yaml", *(HERE / name / "judgments.yaml" for name in relevance.TUNING_SETS)]
 PEER = "fts5-jieba-or"
 
 
