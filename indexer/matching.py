@@ -501,8 +501,12 @@ class _Recent:
 
 
 def _size(found) -> int:
+    """Bytes held by a cached entry; an array shared with its posting list (the ids, where
+    nothing was deleted) counted once."""
     ids, scores, stored = found
-    return ids.nbytes + scores.nbytes + _root(stored).nbytes
+    root = _root(stored)
+    return root.nbytes + sum(a.nbytes for a in (ids, scores)
+                             if a is not root.ids and a is not root.weights)
 
 
 def _root(stored):
