@@ -27,6 +27,7 @@ from .highlight import Exact, is_latin, needles_for
 from .ranking import (
     CHAR_WEIGHT,
     PARTS_WEIGHT,
+    PLAIN_WEIGHT,
     SYNONYM_WEIGHT,
     THESAURUS_WEIGHT,
     count_factor,
@@ -162,6 +163,7 @@ class QueryPlan:
         self.thesaurus = thesaurus or {}
         self.question_words = question_words
         self.needles: list[str] = []
+        self.loose_needles: list[str] = []  # what ``loosened`` finds besides, to highlight
         self.words: list[str] = []
         self._near_needles: list[str] | None = None
         self.units: list[wq.Query] = []
@@ -249,6 +251,8 @@ class QueryPlan:
             if len(parts) > 1:
                 self._pieces[out[-1]] = wq.Or([wq.Term(f.BODY, p) for p in parts],
                                               boost=PARTS_WEIGHT)
+                if track:
+                    self.loose_needles += needles_for(parts)
         return out
 
     def spelled(self, unit: wq.Query) -> wq.Query | None:
@@ -324,8 +328,19 @@ class QueryPlan:
         graded matching, scored as Whoosh scores them (what tests/test_matching.py compares
         with Whoosh's collector); exclusions are applied as a mask (see ``IndexReader``)."""
         base = self.required if self.required is not None else wq.Every()
-        boosts = [wq.Term(f.TITLE_WORDS, w) for w in dict.fromkeys(self.words)]
-        return wq.AndMaybe(base, wq.Or(boosts)) if boosts else base
+        return wq.AndMaybe(base, self.raising()) if self.words else base
+
+    def raising(self) -> wq.Query:
+        """What adds to the score of a match without making one: the words in the report's
+        title, and each word with the dictionary words inside it (jieba's search mode, as the
+        index cuts them) plainly in the word field, at PLAIN_WEIGHT. A paragraph that writes a
+        compound apart (私营、个体经济 for 个体私营经济) holds its inner words, which the
+        graded units count only all together and at PARTS_WEIGHT."""
+        words = list(dict.fromkeys(self.words))
+        plain = dict.fromkeys(t.text for w in words for t in self.analyzer(w, mode="index")
+                              if len(t.text) > 1 or _is_latin_word(t.text))  # 猪: see _clause
+        return wq.Or([*(wq.Term(f.TITLE_WORDS, w) for w in words),
+                      *(wq.Term(f.BODY, w, boost=PLAIN_WEIGHT) for w in plain)])
 
     @property
     def rescores(self) -> bool:

@@ -28,6 +28,7 @@ from .ranking import (
     COMMON_LEAST,
     COMMON_SHARE,
     FEEDBACK_DOCS,
+    FEW_MATCHES,
     PARTIAL_GRADES,
     RESCORE_WINDOW,
     feedback_factor,
@@ -87,6 +88,18 @@ class Found:
         every = np.union1d(self.facet_ids, self.partial_ids)
         return Found(self.ranked, 0, self.complete + self.partial, every, every, self.optional,
                      self.records)
+
+    def widened(self, wider: Found) -> Found:
+        """These matches, then those of ``wider`` (a loosened query's) that are not among them,
+        as partial matches."""
+        have = np.union1d(self.facet_ids, self.partial_ids)
+        more = np.setdiff1d(np.union1d(wider.facet_ids, wider.partial_ids), have)
+        seen = set(have.tolist())
+        ranked = self.ranked + [(s, d) for s, d in wider.ranked if d not in seen]
+        facet_ids = self.facet_ids if self.complete else np.union1d(have, more)
+        return Found(ranked, self.complete, self.partial + len(more), facet_ids,
+                     np.union1d(self.partial_ids, more), self.optional,
+                     {**wider.records, **self.records})
 
     def is_partial(self, docnum: int) -> bool:
         at = np.searchsorted(self.partial_ids, docnum)
@@ -250,9 +263,11 @@ class IndexReader:
         if allow is not None and not len(allow):  # a filter that matches nothing
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
-        found = self._run(plan, page * size, allow, mask)
-        if not found.complete and not found.partial and (loose := plan.loosened()):
-            found = self._run(plan, page * size, allow, mask, loose).as_partial()
+        found, needles = self._run(plan, page * size, allow, mask), plan.needles
+        if found.complete + found.partial < FEW_MATCHES and (loose := plan.loosened()):
+            wider = self._run(plan, page * size, allow, mask, loose)
+            found = found.widened(wider) if found.complete or found.partial else wider.as_partial()
+            needles = needles + plan.loose_needles
         result.total, result.partial_total = found.complete, found.partial
         result.optional = found.optional
         result.relaxed = not found.complete and bool(found.partial)  # "relaxed" with nothing
@@ -264,7 +279,7 @@ class IndexReader:
             hit = found.records.get(docnum) or self._stored(docnum)
             partial = found.is_partial(docnum)
             text_ = hit[f.TEXT]
-            spans = find_spans(text_, plan.needles)
+            spans = find_spans(text_, needles)
             doc = names.get(hit[f.DOC_ID], {})
             result.results.append(Hit(
                 doc_id=hit[f.DOC_ID], title=hit[f.TITLE], section_path=hit[f.SECTION_PATH],
@@ -325,9 +340,8 @@ class IndexReader:
         common = self._common(sizes, allow) if strict is None and sizes else []
         matches, counts, wanted, held = grade(graded, strict, self._searcher.doc_count_all(),
                                               common, sizes)
-        if plan.words:  # title words raise what matches already (AndMaybe)
-            boost = evaluator.run(wq.Or([wq.Term(f.TITLE_WORDS, w)
-                                         for w in dict.fromkeys(plan.words)]), matches.ids)
+        if plan.words:  # title words and plain words raise what matches already (AndMaybe)
+            boost = evaluator.run(plan.raising(), matches.ids)
             matches.scores[np.searchsorted(matches.ids, boost.ids)] += boost.scores
         live = ~mask[matches.ids]
         enough = counts >= should_match(len(graded))

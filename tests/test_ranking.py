@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import make_settings
-from indexer import ranking, search
+from indexer import query, ranking, search
 from indexer.analysis import squeeze
 from indexer.highlight import Exact, find_spans
 from indexer.search import IndexReader, synonym_map
@@ -443,3 +443,60 @@ def test_the_shipped_thesaurus_is_groups_of_words():
     assert len(groups) > 500 and all(len(g) > 1 for g in groups)
     assert all(len(e) > 1 for e in entries)  # one character would match inside any word
     assert len(entries) == len(set(entries))  # each entry in one group: no chains of meanings
+
+
+SPENDING_REPORT = county_report(
+    "第{n}项，农田水利建设按计划推进，完成投资{n}千万元。", 12,
+    "坚决制止公款吃喝。",
+    "严禁用公款旅游。", "公款出国须报批。", "吃喝之风有所收敛。",
+    "新建公园两处。")
+
+
+def test_a_word_in_few_paragraphs_also_lists_its_inner_words_after_them(tmp_path, monkeypatch):
+    """公款吃喝 is in one paragraph: the page goes on, below it, with the paragraphs that hold
+    公款 or 吃喝 (partial matches), as a search engine that ORs the words would, where before it
+    stopped at one result. A word in enough paragraphs (FEW_MATCHES) lists only them."""
+    settings = indexed(tmp_path, SPENDING_REPORT)
+    reader = IndexReader(settings)
+    try:
+        page = reader.search("公款吃喝")
+        assert (page.total, page.partial_total, page.relaxed) == (1, 3, False)
+        assert page.results[0].text == "坚决制止公款吃喝。" and not page.results[0].partial
+        rest = page.results[1:]
+        assert sorted(h.text for h in rest) == sorted(
+            ["严禁用公款旅游。", "公款出国须报批。", "吃喝之风有所收敛。"])
+        assert all(h.partial for h in rest)
+        assert all("<mark>公款</mark>" in h.snippet_html or "<mark>吃喝</mark>" in h.snippet_html
+                   for h in rest)  # what each was found by is highlighted
+        assert page.facets["doc"][0]["count"] == 1  # facets count what has every word
+        monkeypatch.setattr(search, "FEW_MATCHES", 1)
+        assert [h.text for h in reader.search("公款吃喝").results] == ["坚决制止公款吃喝。"]
+    finally:
+        reader.close()
+
+
+APART_REPORT = county_report(
+    "第{n}项，农田水利建设按计划推进，完成投资{n}千万元。", 12,
+    "统筹推进城乡建设、个体私营经济、安全生产和文化旅游等各项工作。",
+    "鼓励私营、个体经济健康发展，私营企业和个体工商户达到三千户。")
+
+
+def test_inner_words_written_apart_raise_a_match_without_making_one(tmp_path, monkeypatch):
+    """个体私营经济's words and the words inside them (私营, 经济) also score plainly
+    (PLAIN_WEIGHT): the paragraph that writes 私营、个体经济 gains more, for its score, than the one
+    naming the compound, and no paragraph matches that did not."""
+    settings = indexed(tmp_path, APART_REPORT)
+
+    def scores():  # a new reader each time: scored postings are cached
+        reader = IndexReader(settings)
+        try:
+            return {h.text[:4]: h.score for h in reader.search("个体私营经济", size=20).results}
+        finally:
+            reader.close()
+
+    raised = scores()
+    monkeypatch.setattr(query, "PLAIN_WEIGHT", 0.0)
+    flat = scores()
+    assert raised.keys() == flat.keys() == {"统筹推进", "鼓励私营"}
+    gain = {text: raised[text] / flat[text] for text in raised}
+    assert gain["鼓励私营"] > gain["统筹推进"] > 1
