@@ -347,8 +347,8 @@ class IndexReader:
         enough = counts >= should_match(len(graded))
         if any(common):  # a common word alone is no match (as in a common terms query)
             enough &= wanted > 0
-        if graded and not (live & enough).any():  # as Meilisearch does: better some words
-            enough = counts >= (0 if strict is not None else 1)  # (or the phrase) than nothing
+        if graded and (live & enough).sum() < FEW_MATCHES:  # as Meilisearch does: better some
+            enough = counts >= (0 if strict is not None else 1)  # words (or the phrase) than few
         keep = live & enough
         matches, counts, held = matches.keep(keep), counts[keep], held[keep]
         complete = wanted[keep] == len(graded) - sum(common)

@@ -188,7 +188,8 @@ def graded_reader(tmp_path_factory):
     reader.close()
 
 
-def test_paragraphs_with_every_word_come_first_then_partial_ones(graded_reader):
+def test_paragraphs_with_every_word_come_first_then_partial_ones(graded_reader, monkeypatch):
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)  # no filling of a short page (test below)
     page = graded_reader.search("提高村民收入", size=20)  # no spaces: 提高, 村民, 收入
     complete = [h for h in page.results if not h.partial]
     partial = [h for h in page.results if h.partial]
@@ -199,6 +200,16 @@ def test_paragraphs_with_every_word_come_first_then_partial_ones(graded_reader):
                          "发展特色种植，带动村民增收，村民收入持续增长。"} <= {
         h.text for h in partial}  # two of the three words each
     assert "提高基层治理水平。" not in texts(page)  # one of three: below minimum_should_match
+
+
+def test_a_short_page_goes_on_with_paragraphs_holding_one_word(graded_reader):
+    """As Meilisearch's "better some words than few": a query with fewer than FEW_MATCHES
+    matches lists, after them, paragraphs holding only one of its words, rarest first."""
+    page = graded_reader.search("提高村民收入", size=50)
+    strict = [t for t in texts(page) if sum(w in t for w in ("提高", "村民", "收入")) > 1]
+    assert page.total + page.partial_total == len(page.results) > len(strict)
+    assert texts(page)[:len(strict)] == strict  # two or three words, then one
+    assert "提高基层治理水平。" in texts(page)
 
 
 def test_a_question_searches_its_content_words(graded_reader):
@@ -349,6 +360,11 @@ def test_a_common_word_only_ranks_when_the_query_has_a_rarer_one(tmp_path, monke
     settings = indexed(tmp_path, COMMON_REPORT)
     reader = IndexReader(settings)
     try:
+        short = reader.search("知识分子 政策")  # fewer than FEW_MATCHES: 政策 alone fills the page
+        assert short.total == 3 and short.partial_total == 120
+        assert all(not h.partial for h in short.results[:3]) and all(
+            h.partial and "知识分子" not in h.text for h in short.results[3:])
+        monkeypatch.setattr(search, "FEW_MATCHES", 0)
         page = reader.search("知识分子 政策")
         assert page.total == 3 and not page.partial_total and page.optional == ["政策"]
         assert texts(page)[0] == "落实知识分子政策。"
@@ -356,7 +372,7 @@ def test_a_common_word_only_ranks_when_the_query_has_a_rarer_one(tmp_path, monke
         assert reader.search('"知识分子" 政策').optional == []  # a phrase: no word dropped
         client = create_app({"TESTING": True, "SETTINGS": settings}).test_client()
         body = client.get("/api/search", query_string={"q": "知识分子 政策"}).get_json()
-        assert body["optional"] == ["政策"] and body["total"] == 3
+        assert body["optional"] == ["政策"] and body["total"] == 3 and not body["partial_total"]
         html = client.get("/", query_string={"q": "知识分子 政策"}).get_data(as_text=True)
         assert 'id="optional"' in html and "<b>政策</b>" in html
         monkeypatch.setattr(search, "COMMON_SHARE", 1.0)
