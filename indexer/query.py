@@ -27,7 +27,6 @@ from .highlight import Exact, is_latin, needles_for
 from .ranking import (
     CHAR_WEIGHT,
     PARTS_WEIGHT,
-    PLAIN_WEIGHT,
     SYNONYM_WEIGHT,
     THESAURUS_WEIGHT,
     count_factor,
@@ -332,15 +331,8 @@ class QueryPlan:
 
     def raising(self) -> wq.Query:
         """What adds to the score of a match without making one: the words in the report's
-        title, and each word with the dictionary words inside it (jieba's search mode, as the
-        index cuts them) plainly in the word field, at PLAIN_WEIGHT. A paragraph that writes a
-        compound apart (私营、个体经济 for 个体私营经济) holds its inner words, which the
-        graded units count only all together and at PARTS_WEIGHT."""
-        words = list(dict.fromkeys(self.words))
-        plain = dict.fromkeys(t.text for w in words for t in self.analyzer(w, mode="index")
-                              if len(t.text) > 1 or _is_latin_word(t.text))  # 猪: see _clause
-        return wq.Or([*(wq.Term(f.TITLE_WORDS, w) for w in words),
-                      *(wq.Term(f.BODY, w, boost=PLAIN_WEIGHT) for w in plain)])
+        title."""
+        return wq.Or([wq.Term(f.TITLE_WORDS, w) for w in dict.fromkeys(self.words)])
 
     @property
     def rescores(self) -> bool:

@@ -40,10 +40,6 @@ COMMON_LEAST = 100  # paragraphs: in a small index, no word is common enough to 
 # Meilisearch does: better some words than few results (tune5 +0.05, judgments.yaml +0.006).
 FEW_MATCHES = 10
 PARTS_WEIGHT = 0.4  # a long word's inner words, all found apart, count less than the word
-# Each query word and the words inside it, scored plainly in the word field at this weight, raise
-# what matches already (as the OR-of-words peer scores every match): +0.001 to +0.004 on each
-# tuning set, where a paragraph writing a compound apart ranked below passing mentions of it.
-PLAIN_WEIGHT = 0.3
 # Unquoted words standing close together multiply a result's score by 1 + PROXIMITY_BOOST.
 # Checked on the stored text of the best RESCORE_WINDOW results only, as Elasticsearch's
 # rescore does: a positional query over every match cost most of the search time.

@@ -340,7 +340,7 @@ class IndexReader:
         common = self._common(sizes, allow) if strict is None and sizes else []
         matches, counts, wanted, held = grade(graded, strict, self._searcher.doc_count_all(),
                                               common, sizes)
-        if plan.words:  # title words and plain words raise what matches already (AndMaybe)
+        if plan.words:  # title words raise what matches already (AndMaybe)
             boost = evaluator.run(plan.raising(), matches.ids)
             matches.scores[np.searchsorted(matches.ids, boost.ids)] += boost.scores
         live = ~mask[matches.ids]

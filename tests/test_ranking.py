@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import make_settings
-from indexer import query, ranking, search
+from indexer import ranking, search
 from indexer.analysis import squeeze
 from indexer.highlight import Exact, find_spans
 from indexer.search import IndexReader, synonym_map
@@ -490,29 +490,3 @@ def test_a_word_in_few_paragraphs_also_lists_its_inner_words_after_them(tmp_path
     finally:
         reader.close()
 
-
-APART_REPORT = county_report(
-    "第{n}项，农田水利建设按计划推进，完成投资{n}千万元。", 12,
-    "统筹推进城乡建设、个体私营经济、安全生产和文化旅游等各项工作。",
-    "鼓励私营、个体经济健康发展，私营企业和个体工商户达到三千户。")
-
-
-def test_inner_words_written_apart_raise_a_match_without_making_one(tmp_path, monkeypatch):
-    """个体私营经济's words and the words inside them (私营, 经济) also score plainly
-    (PLAIN_WEIGHT): the paragraph that writes 私营、个体经济 gains more, for its score, than the one
-    naming the compound, and no paragraph matches that did not."""
-    settings = indexed(tmp_path, APART_REPORT)
-
-    def scores():  # a new reader each time: scored postings are cached
-        reader = IndexReader(settings)
-        try:
-            return {h.text[:4]: h.score for h in reader.search("个体私营经济", size=20).results}
-        finally:
-            reader.close()
-
-    raised = scores()
-    monkeypatch.setattr(query, "PLAIN_WEIGHT", 0.0)
-    flat = scores()
-    assert raised.keys() == flat.keys() == {"统筹推进", "鼓励私营"}
-    gain = {text: raised[text] / flat[text] for text in raised}
-    assert gain["鼓励私营"] > gain["统筹推进"] > 1
