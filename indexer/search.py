@@ -83,23 +83,17 @@ class Found:
     optional: list[str] = field(default_factory=list)  # common words that only ranked
     records: dict[int, dict] = field(default_factory=dict)  # stored fields read for ranking
 
-    def as_partial(self) -> Found:
-        """The same matches, every one of them partial (a loosened query's)."""
-        every = np.union1d(self.facet_ids, self.partial_ids)
-        return Found(self.ranked, 0, self.complete + self.partial, every, every, self.optional,
-                     self.records)
-
     def widened(self, wider: Found) -> Found:
         """These matches, then those of ``wider`` (a loosened query's) that are not among them,
-        as partial matches."""
+        as partial matches (all of ``wider``'s when these are none)."""
         have = np.union1d(self.facet_ids, self.partial_ids)
         more = np.setdiff1d(np.union1d(wider.facet_ids, wider.partial_ids), have)
         seen = set(have.tolist())
         ranked = self.ranked + [(s, d) for s, d in wider.ranked if d not in seen]
         facet_ids = self.facet_ids if self.complete else np.union1d(have, more)
         return Found(ranked, self.complete, self.partial + len(more), facet_ids,
-                     np.union1d(self.partial_ids, more), self.optional,
-                     {**wider.records, **self.records})
+                     np.union1d(self.partial_ids, more), self.optional if len(have) else
+                     wider.optional, {**wider.records, **self.records})
 
     def is_partial(self, docnum: int) -> bool:
         at = np.searchsorted(self.partial_ids, docnum)
@@ -266,7 +260,7 @@ class IndexReader:
         found, needles = self._run(plan, page * size, allow, mask), plan.needles
         if found.complete + found.partial < FEW_MATCHES and (loose := plan.loosened()):
             wider = self._run(plan, page * size, allow, mask, loose)
-            found = found.widened(wider) if found.complete or found.partial else wider.as_partial()
+            found = found.widened(wider)
             needles = needles + plan.loose_needles
         result.total, result.partial_total = found.complete, found.partial
         result.optional = found.optional
