@@ -440,9 +440,12 @@ class IndexReader:
             item["file_name"] = names.get(item["value"], {}).get("file_name", "")
         return found
 
-    def needles(self, text: str) -> list[str]:
-        """What a query highlights (normalised, whitespace-free), for marking a whole document."""
-        return self._plan(parse_query(text)).needles
+    def needles(self, text: str) -> tuple[list[str], list[str]]:
+        """What a query highlights (normalised, whitespace-free), for marking a whole document:
+        its words and phrases, and the inner words of its long words, which its loosened search
+        finds (公款 of 公款吃喝) and which mark a paragraph that holds none of the first."""
+        plan = self._plan(parse_query(text))
+        return plan.needles, plan.loose_needles
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Queries close to ``text`` that find something with every term (for "did you mean"):

@@ -1,5 +1,7 @@
 """Query-side relevance features: synonyms from the YAML list and the any-term fallback."""
 
+import re
+
 import pytest
 
 from conftest import make_settings
@@ -489,4 +491,16 @@ def test_a_word_in_few_paragraphs_also_lists_its_inner_words_after_them(tmp_path
         assert [h.text for h in reader.search("公款吃喝").results] == ["坚决制止公款吃喝。"]
     finally:
         reader.close()
+
+
+def test_the_document_page_marks_the_inner_words_where_the_word_is_not(tmp_path):
+    """The report of a partial match (found by 公款 for 公款吃喝) marks what found it: the whole
+    word where a paragraph holds it, else its inner words, as the result's snippet does."""
+    settings = indexed(tmp_path, SPENDING_REPORT)
+    client = create_app({"TESTING": True, "SETTINGS": settings}).test_client()
+    link = re.search(r'href="(/doc/[^"#?]+)', client.get("/?q=公款吃喝").get_data(as_text=True))
+    page = client.get(link.group(1) + "?q=公款吃喝").get_data(as_text=True)
+    assert "坚决制止<mark>公款吃喝</mark>。" in page
+    assert "用<mark>公款</mark>旅游" in page and "<mark>吃喝</mark>之风" in page
+    assert "新建公园" in page and "<mark>" not in page.split("新建公园")[1].split("</p>")[0]
 

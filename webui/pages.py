@@ -111,10 +111,12 @@ def document(doc_id: str):
     q = request.args.get("q", "")
     reader = get_reader()
     doc = reader.document(doc_id)
-    needles = reader.needles(q) if q else []
+    needles, loose = reader.needles(q) if q else ([], [])
     paragraphs, matches = [], 0
     for p in doc["paragraphs"]:
         spans = find_spans(p["text"], needles) if needles else []
+        if not spans and loose:  # found as the search's partial matches are: by inner words
+            spans = find_spans(p["text"], loose)
         matches += len(spans)
         paragraphs.append({**p, "html": mark(p["text"], spans)})
     return render_template("document.html", doc=doc, paragraphs=paragraphs, q=q,
