@@ -247,7 +247,7 @@ class QueryPlan:
             self._typed[out[-1]] = w
             # where the word typed is, as a word or inside one (not its synonyms or parts)
             self._spelled[out[-1]] = chars if chars is not None else wq.Term(f.BODY, w)
-            if len(parts) > 1:
+            if parts:
                 self._pieces[out[-1]] = wq.Or([wq.Term(f.BODY, p) for p in parts],
                                               boost=PARTS_WEIGHT)
                 if track:
@@ -261,8 +261,8 @@ class QueryPlan:
 
     def loosened(self) -> list[wq.Query] | None:
         """The units, each word also matching any one of its inner words (at the parts'
-        weight): what a query that finds nothing falls back to (豆腐渣工程 finds 工程). None when
-        no word has inner words."""
+        weight): what a query that finds few matches goes on with (豆腐渣工程 finds 工程, 养老院
+        养老). None when no word has inner words."""
         if not any(unit in self._pieces for unit in self.units):
             return None
         return [wq.Or([unit, self._pieces[unit]]) if unit in self._pieces else unit
