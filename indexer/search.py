@@ -30,6 +30,7 @@ from .ranking import (
     FEEDBACK_DOCS,
     FEW_MATCHES,
     PARTIAL_GRADES,
+    RELAXED_GRADES,
     RESCORE_WINDOW,
     feedback_factor,
     feedback_words,
@@ -349,7 +350,8 @@ class IndexReader:
         paragraph = ~self._is_heading[matches.ids]
         # Partial matches in PARTIAL_GRADES grades of how much of the query's idf they hold: a
         # paragraph with the rare word of 农村 寄递 before one with the common word.
-        grades = np.where(complete, PARTIAL_GRADES + 1, np.rint(held * PARTIAL_GRADES))
+        steps = PARTIAL_GRADES if complete.any() else RELAXED_GRADES
+        grades = np.where(complete, PARTIAL_GRADES + 1, np.rint(held * steps))
         tiers = grades.astype(np.int64) * 2 + paragraph
         ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
         weights = self._feedback(plan, [d for _, d in ranked[:FEEDBACK_DOCS]]) if len(

@@ -301,17 +301,36 @@ def test_results_sharing_the_best_results_words_rise(tmp_path, monkeypatch):
 
 def test_partial_matches_with_the_rarer_word_come_first(tmp_path, monkeypatch):
     """No paragraph holds both words: the one with the rare word (寄递) ranks above those that
-    name the common one (农村) often, which BM25 alone puts first."""
+    name the common one (农村, in 15 of 36 paragraphs) often, which BM25 alone puts
+    first."""
     settings = indexed(tmp_path, "某县2025年工作总结\n" + "".join(
-        f"农村道路、农村供水和农村电网改造第{n}期完成。\n" for n in range(3)) + "".join(
+        f"农村道路、农村供水和农村电网改造第{n}期完成。\n" for n in range(15)) + "".join(
         f"第{n}项其他工作按计划推进，群众满意度稳步提高。\n" for n in range(20)) + (
         "积极发展现代服务业，推进金融、科技、法律等生产性服务业融合发展，升级改造县级寄递"
         "物流中心六十个，建成村级服务站四千个，进一步扩大电商覆盖面。\n"))
     reader = IndexReader(settings)
     try:
         assert "寄递" in reader.search("农村 寄递").results[0].text
-        monkeypatch.setattr(search, "PARTIAL_GRADES", 0)  # partial matches by score alone
+        monkeypatch.setattr(search, "RELAXED_GRADES", 0)  # partial matches by score alone
         assert "寄递" not in reader.search("农村 寄递").results[0].text
+    finally:
+        reader.close()
+
+
+def test_partial_matches_of_words_about_as_rare_rank_by_score(tmp_path, monkeypatch):
+    """No paragraph holds both words and neither is far rarer (上学 in 2 paragraphs, 免费 in
+    3): BM25 decides, and the short paragraphs naming 免费 three times come first, where
+    grading by the share of idf put the slightly rarer word's long paragraphs first."""
+    settings = indexed(tmp_path, county_report(
+        "第{n}项其他工作按计划推进，群众满意度稳步提高。", 30,
+        *(f"第{n}批农民工子女上学问题，经多方协调，会同教育、人社、住建等部门统筹解决，"
+          "逐项落实到位，家长反映良好。" for n in range(2)),
+        *(f"免费体检、免费培训、免费乘车第{n}项。" for n in range(3))))
+    reader = IndexReader(settings)
+    try:
+        assert "免费" in reader.search("上学 免费").results[0].text
+        monkeypatch.setattr(search, "RELAXED_GRADES", 3)
+        assert "上学" in reader.search("上学 免费").results[0].text
     finally:
         reader.close()
 
@@ -437,22 +456,23 @@ def test_terms_typed_apart_find_the_synonym_of_them_together(tmp_path):
 
 
 RISE_REPORT = county_report(
-    "第{n}项工作按计划推进。", 40,
-    *(f"东西部协作第{n}批项目落地。" for n in range(3)),
+    "第{n}项工作按计划推进。", 20,
+    *(f"东西部协作第{n}批项目落地。" for n in range(30)),
     *(f"蔬菜涨价第{n}次得到控制。" for n in range(2)),
     *(f"价格上涨第{n}季度有所回落。" for n in range(10)))
 
 
 def test_a_word_weighs_what_it_typed_not_what_its_synonyms_add(tmp_path):
-    """涨价 (2 paragraphs) is rarer than 东西 (3), so a paragraph holding it is the better
-    partial match of 东西 涨价, although its synonym 价格上涨 brings 10 more paragraphs."""
+    """涨价 (2 paragraphs) is far rarer than 东西 (30), so a paragraph holding it is the better
+    partial match of 东西 涨价, although its synonym 价格上涨 brings 10 more paragraphs (which,
+    counted, would make the two words about as rare: neither's paragraphs first)."""
     settings = indexed(tmp_path, RISE_REPORT, search__thesaurus=[["涨价", "价格上涨"]])
     reader = IndexReader(settings)
     try:
-        page = reader.search("东西 涨价", size=20)
-        assert page.total == 0 and page.partial_total == 15
+        page = reader.search("东西 涨价", size=50)
+        assert page.total == 0 and page.partial_total == 42
         order = ["东西" in h.text for h in page.results]
-        assert order == [False] * 12 + [True] * 3
+        assert order == [False] * 12 + [True] * 30
         assert "涨价" in page.results[0].text  # the word typed above its synonym
     finally:
         reader.close()
