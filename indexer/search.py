@@ -348,8 +348,9 @@ class IndexReader:
         matches, counts, held = matches.keep(keep), counts[keep], held[keep]
         complete = wanted[keep] == len(graded) - sum(common)
         paragraph = ~self._is_heading[matches.ids]
-        # Partial matches in PARTIAL_GRADES grades of how much of the query's idf they hold: a
-        # paragraph with the rare word of 农村 寄递 before one with the common word.
+        # Partial matches in PARTIAL_GRADES grades of how much of the query's idf they hold (in
+        # RELAXED_GRADES when they are all there is): a paragraph with the rare word of 农村 寄递
+        # before one with the common word.
         steps = PARTIAL_GRADES if complete.any() else RELAXED_GRADES
         grades = np.where(complete, PARTIAL_GRADES + 1, np.rint(held * steps))
         tiers = grades.astype(np.int64) * 2 + paragraph

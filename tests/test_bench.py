@@ -78,8 +78,9 @@ def test_bench_run_reports_every_figure(tmp_path):
     assert all(set(seeds["latency"][k]) == set(run.ENGINES) for k in run.KINDS)
     assert seeds["phrases"][run.PRODUCT].keys() >= {"precision", "recall", "exact"}
     assert set(seeds["incremental"]) == set(run.ENGINES)
+    assert all(0 < v["seconds"] <= v["max"] for v in seeds["incremental"].values())
     text = run.render(result)
-    for heading in ("## seeds", "rebuild s", "p50 / p95", "precision", "× product"):
+    for heading in ("## seeds", "rebuild s", "p50 / p95", "precision", "× product", "slowest s"):
         assert heading in text
 
 
