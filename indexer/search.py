@@ -8,7 +8,7 @@ import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path, PurePath
+from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
@@ -541,13 +541,13 @@ class IndexReader:
         sources = self._source_roots()
         records = self._doc_records()
         if under is not None:
-            root = Path(os.path.abspath(under))  # as the indexer records paths: not resolved
-            records = [d for d in records if Path(d[f.PATH]).is_relative_to(root)]
+            root = _folder(os.path.abspath(under))  # as the indexer records paths: not resolved
+            records = [d for d in records if d[f.PATH].startswith(root)]
         return [_doc_summary(d, sources) for d in records]
 
-    def _source_roots(self) -> list[PurePath]:
-        """The sources, to show document paths relative to them."""
-        return [PurePath(s) for s in self.source_paths()]
+    def _source_roots(self) -> list[str]:
+        """The sources, each ending in a separator, to show document paths relative to them."""
+        return [_folder(s) for s in self.source_paths()]
 
     def document(self, doc_id: str) -> dict:
         """Metadata, outline and every paragraph of one document."""
@@ -595,8 +595,9 @@ class IndexReader:
         generation: /api/health asks for the status on every call)."""
         sources = self.source_paths()  # first: a changed meta.json resets the counts
         if self._source_counts is None:
-            paths = [Path(d[f.PATH]) for d in self._doc_records()]
-            self._source_counts = {s: sum(p.is_relative_to(s) for p in paths) for s in sources}
+            paths = [d[f.PATH] for d in self._doc_records()]
+            self._source_counts = {s: sum(p == s or p.startswith(_folder(s)) for p in paths)
+                                   for s in sources}
         configured = {os.path.abspath(p) for p in self.settings["index.folders"]}
         return [{"path": s, "configured": s in configured, "exists": os.path.exists(s),
                  "documents": n} for s, n in self._source_counts.items()]
@@ -617,26 +618,32 @@ class IndexReader:
         }
 
 
-def shown_path(path: str, sources: list[PurePath]) -> str:
+def shown_path(path: str, sources: list[str]) -> str:
     """``path`` relative to the source folder holding it (the deepest), never the server's
     absolute path; a source that is the file itself, or none holding it: the file name.
+    Paths are absolute and normalised (os.path.abspath, as the indexer records them), sources
+    end in a separator (``_folder``): string prefixes, as PurePath.relative_to took 40 µs a
+    report and the list of 2,000 reports 80 ms.
 
-    >>> shown_path("/srv/reports/2026/x.txt", [PurePath("/srv"), PurePath("/srv/reports")])
+    >>> shown_path("/srv/reports/2026/x.txt", ["/srv/", "/srv/reports/"])
     '2026/x.txt'
-    >>> shown_path("/srv/reports/x.txt", [PurePath("/srv/reports/x.txt")])
+    >>> shown_path("/srv/reports/x.txt", ["/srv/reports/x.txt/", "/srv/rep/"])
     'x.txt'
     """
-    file = PurePath(path)
-    inside = [file.relative_to(s).as_posix() for s in sources
-              if s != file and file.is_relative_to(s)]
-    return min(inside, key=len) if inside else file.name
+    inside = [path[len(s):] for s in sources if path.startswith(s)]
+    return min(inside, key=len) if inside else os.path.basename(path)
 
 
-def _doc_summary(record: dict, sources: list[PurePath]) -> dict:
+def _folder(path: str) -> str:
+    """``path`` ending in one separator: a prefix of exactly the paths inside it."""
+    return path.rstrip(os.sep) + os.sep
+
+
+def _doc_summary(record: dict, sources: list[str]) -> dict:
     years = [int(y) for y in record[f.YEARS].split(",") if y]
     return {
         "doc_id": record[f.DOC_ID], "title": record[f.TITLE], "years": years,
-        "file_name": PurePath(record[f.PATH]).name,
+        "file_name": os.path.basename(record[f.PATH]),
         "path": shown_path(record[f.PATH], sources), "paragraph_count": record[f.PARAGRAPH_COUNT],
         "indexed_at": record[f.INDEXED_AT], "content_hash": record[f.CONTENT_HASH],
         "size": record[f.SIZE], "format": record.get(f.FORMAT, "txt"),
