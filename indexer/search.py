@@ -260,11 +260,8 @@ class IndexReader:
         if allow is not None and not len(allow):  # a filter that matches nothing
             result.took_ms = round((time.perf_counter() - started) * 1000, 2)
             return result
-        found, needles = self._run(plan, page * size, allow, mask), plan.needles
-        if found.complete + found.partial < FEW_MATCHES and (loose := plan.loosened()):
-            wider = self._run(plan, page * size, allow, mask, loose)
-            found = found.widened(wider)
-            needles = needles + plan.loose_needles
+        found, widened = self._found(plan, page * size, allow, mask)
+        needles = plan.needles + plan.loose_needles if widened else plan.needles
         result.total, result.partial_total = found.complete, found.partial
         result.optional = found.optional
         result.relaxed = not found.complete and bool(found.partial)  # "relaxed" with nothing
@@ -292,6 +289,14 @@ class IndexReader:
             result.suggestions = self.suggest(text)
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
+
+    def _found(self, plan: QueryPlan, depth: int, allow, mask) -> tuple[Found, bool]:
+        """``_run``'s matches; with fewer than FEW_MATCHES, widened by the loosened query's
+        (a long word's inner words), and whether they were."""
+        found = self._run(plan, depth, allow, mask)
+        if found.complete + found.partial < FEW_MATCHES and (loose := plan.loosened()):
+            return found.widened(self._run(plan, depth, allow, mask, loose)), True
+        return found, False
 
     def _plan(self, parsed: ParsedQuery) -> QueryPlan:
         return QueryPlan(parsed, self._analyzer, self._synonyms, self._question_words,
@@ -447,10 +452,16 @@ class IndexReader:
 
     def needles(self, text: str) -> tuple[list[str], list[str]]:
         """What a query highlights (normalised, whitespace-free), for marking a whole document:
-        its words and phrases, and the inner words of its long words, which its loosened search
-        finds (公款 of 公款吃喝) and which mark a paragraph that holds none of the first."""
-        plan = self._plan(parse_query(text))
-        return plan.needles, plan.loose_needles
+        its words and phrases, and, when its search goes on with the inner words of its long
+        words (公款 of 公款吃喝: few matches), those inner words, which mark a paragraph that
+        holds none of the first. 乡村振兴 is everywhere: its search never goes on with 乡村
+        alone, and 乡村 alone is not marked."""
+        parsed = parse_query(text)
+        plan = self._plan(parsed)
+        if not plan.loose_needles or not parsed.groups:
+            return plan.needles, []
+        widened = self._found(plan, 1, None, self._is_doc)[1]
+        return plan.needles, plan.loose_needles if widened else []
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Queries close to ``text`` that find something with every term (for "did you mean"):

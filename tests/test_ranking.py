@@ -490,7 +490,7 @@ SPENDING_REPORT = county_report(
     "第{n}项，农田水利建设按计划推进，完成投资{n}千万元。", 12,
     "坚决制止公款吃喝。",
     "严禁用公款旅游。", "公款出国须报批。", "吃喝之风有所收敛。",
-    "新建公园两处。")
+    "新建公园两处。", "水利设施完好。")
 
 
 def test_a_word_in_few_paragraphs_also_lists_its_inner_words_after_them(tmp_path, monkeypatch):
@@ -526,4 +526,7 @@ def test_the_document_page_marks_the_inner_words_where_the_word_is_not(tmp_path)
     assert "坚决制止<mark>公款吃喝</mark>。" in page
     assert "用<mark>公款</mark>旅游" in page and "<mark>吃喝</mark>之风" in page
     assert "新建公园" in page and "<mark>" not in page.split("新建公园")[1].split("</p>")[0]
+    # 农田水利 is in 12 paragraphs: its search does not go on with 水利 alone, nor marks it
+    page = client.get(link.group(1) + "?q=农田水利").get_data(as_text=True)
+    assert "<mark>农田水利</mark>" in page and "<mark>水利</mark>" not in page
 
