@@ -43,18 +43,20 @@ class Matches:
     def keep(self, wanted: np.ndarray) -> Matches:
         return Matches(self.ids[wanted], self.scores[wanted])
 
-    def top(self, n: int, tiers: np.ndarray | None = None) -> list[tuple[float, int]]:
+    def top(self, n: int, tiers: np.ndarray | None = None,
+            ties: np.ndarray | None = None) -> list[tuple[float, int]]:
         """The best ``n`` as (score, record number): highest score first, then lowest number,
         the order of Whoosh's TopCollector; with ``tiers`` (whole numbers, one a match), a
-        higher tier first."""
+        higher tier first; with ``ties`` (one a match), equal scores by it, not by number."""
         scores, ids = self.scores, self.ids
         key = scores if tiers is None else tiers * (np.abs(scores).max(initial=0) * 2 + 1) + scores
+        last = ids if ties is None else ties
         if len(ids) > n > 0:  # everything tied with the n-th best, then an exact sort of those
             cut = np.partition(key, len(key) - n)[len(key) - n]
             inside = key >= cut
-            scores, ids = scores[inside], ids[inside]
+            scores, ids, last = scores[inside], ids[inside], last[inside]
             tiers = None if tiers is None else tiers[inside]
-        order = np.lexsort((ids, -scores) if tiers is None else (ids, -scores, -tiers))[:n]
+        order = np.lexsort((last, -scores) if tiers is None else (last, -scores, -tiers))[:n]
         return list(zip(scores[order].tolist(), ids[order].tolist(), strict=True))
 
 

@@ -149,7 +149,7 @@ class IndexReader:
         self._records = None
         self._source_list = self._source_stamp = None
         self._source_counts = None
-        self._columns = None
+        self._columns = self._ties = None
         self._evaluator = Evaluator(self._searcher, pair_fields=[f.CHARS])
         self._stored = lru_cache(STORED_RECORDS)(self._read_stored)  # shared: read, never written
         self._words_of: dict[int, frozenset[str]] = {}
@@ -361,7 +361,7 @@ class IndexReader:
         steps = PARTIAL_GRADES if complete.any() else RELAXED_GRADES
         grades = np.where(complete, PARTIAL_GRADES + 1, np.rint(held * steps))
         tiers = grades.astype(np.int64) * 2 + paragraph
-        ranked = matches.top(max(depth, RESCORE_WINDOW), tiers)
+        ranked = matches.top(max(depth, RESCORE_WINDOW), tiers, self._tie_order()[matches.ids])
         weights = self._feedback(plan, [d for _, d in ranked[:FEEDBACK_DOCS]]) if len(
             matches) > FEEDBACK_DOCS else {}
         records = {}
@@ -442,6 +442,21 @@ class IndexReader:
         if self._columns is None:
             self._columns = self._cache.columns(self._searcher.reader())
         return self._columns
+
+    def _tie_order(self) -> np.ndarray:
+        """Per record number, its place in an order of the index that does not depend on how
+        it was built: by report id, then by place in its report. Equal scores are ranked by it,
+        so that rebuilding the same reports ranks them the same (the index workers take
+        reports in whatever order they come free, and record numbers follow)."""
+        if self._ties is None:
+            codes = self._facet_columns().doc_code
+            rank = np.empty(len(self._facet_columns().doc_names), np.int64)
+            rank[np.argsort(self._facet_columns().doc_names, kind="stable")] = np.arange(len(rank))
+            numbers = np.arange(len(codes), dtype=np.int64)
+            first = np.full(len(rank), len(codes), np.int64)
+            np.minimum.at(first, codes, numbers)  # a report's records are written together
+            self._ties = rank[codes] * len(codes) + (numbers - first[codes])
+        return self._ties
 
     def _facets(self, docnums: np.ndarray, size: int) -> dict[str, list[dict]]:
         found = facets(self._facet_columns(), docnums, size, self.labels())

@@ -189,6 +189,8 @@ def test_top_is_whoosh_s_order_ties_by_record_number():
     assert found.top(4) == [(2.0, 2), (2.0, 4), (1.0, 5), (0.5, 1)]
     assert found.top(10) == [(2.0, 2), (2.0, 4), (1.0, 5), (0.5, 1), (0.5, 3), (0.5, 6)]
     assert found.top(0) == []
+    ties = np.array([9, 8, 7, 6, 5, 4])  # equal scores by this instead, when given
+    assert found.top(4, ties=ties) == [(2.0, 4), (2.0, 2), (1.0, 5), (0.5, 6)]
 
 
 def test_search_ranks_as_whoosh_s_collector(reader, monkeypatch):

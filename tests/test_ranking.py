@@ -299,6 +299,28 @@ def test_results_sharing_the_best_results_words_rise(tmp_path, monkeypatch):
         reader.close()
 
 
+def test_equal_scores_rank_the_same_however_the_index_was_built(tmp_path):
+    """Three reports with the same paragraph, indexed at once and one by one in reverse order:
+    their record numbers differ, their ranking does not (ties go by report id, then place)."""
+    (tmp_path / "reports").mkdir()
+    for name in "abc":
+        (tmp_path / "reports" / f"{name}.txt").write_text(
+            f"{name}县2025年工作总结\n推进农村公路建设，完成投资三千万元。\n", "utf-8")
+    orders = []
+    for n, paths in enumerate([None, *([[tmp_path / "reports" / f"{x}.txt"] for x in "cba"],)]):
+        settings = make_settings(tmp_path / f"ix{n}", [tmp_path / "reports"])
+        for batch in paths or [None]:
+            index_reports(settings, paths=batch)
+        reader = IndexReader(settings)
+        try:
+            page = reader.search("农村公路")
+            orders.append([(h.doc_id, h.paragraph) for h in page.results])
+            assert len({h.score for h in page.results}) == 1  # a tie, three ways
+        finally:
+            reader.close()
+    assert len(orders[0]) == 3 and orders[0] == orders[1] == sorted(orders[0])
+
+
 def test_partial_matches_with_the_rarer_word_come_first(tmp_path, monkeypatch):
     """No paragraph holds both words: the one with the rare word (寄递) ranks above those that
     name the common one (农村, in 15 of 36 paragraphs) often, which BM25 alone puts
