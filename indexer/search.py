@@ -449,9 +449,10 @@ class IndexReader:
         so that rebuilding the same reports ranks them the same (the index workers take
         reports in whatever order they come free, and record numbers follow)."""
         if self._ties is None:
-            codes = self._facet_columns().doc_code
-            rank = np.empty(len(self._facet_columns().doc_names), np.int64)
-            rank[np.argsort(self._facet_columns().doc_names, kind="stable")] = np.arange(len(rank))
+            columns = self._facet_columns()
+            codes = columns.doc_code
+            rank = np.empty(len(columns.doc_names), np.int64)
+            rank[np.argsort(columns.doc_names, kind="stable")] = np.arange(len(rank))
             numbers = np.arange(len(codes), dtype=np.int64)
             first = np.full(len(rank), len(codes), np.int64)
             np.minimum.at(first, codes, numbers)  # a report's records are written together
@@ -622,8 +623,8 @@ class IndexReader:
         sources = self.source_paths()  # first: a changed meta.json resets the counts
         if self._source_counts is None:
             paths = [d[f.PATH] for d in self._doc_records()]
-            self._source_counts = {s: sum(p == s or p.startswith(_folder(s)) for p in paths)
-                                   for s in sources}
+            self._source_counts = {s: sum(p == s or p.startswith(inside) for p in paths)
+                                   for s in sources for inside in [_folder(s)]}
         configured = {os.path.abspath(p) for p in self.settings["index.folders"]}
         return [{"path": s, "configured": s in configured, "exists": os.path.exists(s),
                  "documents": n} for s, n in self._source_counts.items()]

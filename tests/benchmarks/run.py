@@ -182,11 +182,13 @@ def incremental(opened, folder, workroot, errors, timeout=120.0, adds=ADDS) -> d
     shutil.rmtree(incoming, ignore_errors=True)
     incoming.mkdir(parents=True)
     source = sorted(Path(folder).rglob("*.txt"))[0].read_text("utf-8").rstrip()
-    files = []
-    for n in range(adds):
-        new = incoming / f"zz_incremental_{n}.txt"
+    news = [incoming / f"zz_incremental_{n}.txt" for n in range(adds)]
+    for new in news:
         new.write_text(source + "\n" + MARKER + "\n", "utf-8")
-        paras = [p for p in paragraphs.load(incoming) if p.doc == new.name]
+    loaded = paragraphs.load(incoming)
+    files = []
+    for new in news:
+        paras = [p for p in loaded if p.doc == new.name]
         files.append((new, paras, next(p.key for p in paras if MARKER in p.text)))
     out = {}
     for name, engine in opened.items():
