@@ -6,6 +6,16 @@
 
     .venv/bin/python tests/benchmarks/pool.py SET pool NAME=CONFIG ...  # and the product so configured
 
+    .venv/bin/python tests/benchmarks/pool.py SET extend    # -> SET/extend.jsonl
+    (judges grade extend.jsonl into extend-grades.jsonl, as above)
+    .venv/bin/python tests/benchmarks/pool.py SET merge     # -> pool.jsonl, grades.jsonl grown
+
+``extend`` adds to a set judged earlier what today's product ranks in its top ``DEPTH`` and
+nobody judged (the pool was made with an older product, and an unjudged paragraph counts as
+irrelevant: a bias against every later version). The new paragraphs are shuffled among as many
+already judged ones, so that ``merge`` can say how far the new judge agrees with the old ones;
+only the new grades are kept.
+
 SET is ``blind`` (wikisource_gwr: evaluation only), ``tune2`` (prov2026) or ``tune3`` to ``tune5``
 (wikisource_gwr, queries written apart from the blind set's): tuning sets made the same way, so
 that their judgments owe nothing to the product's ranking. For the blind
@@ -78,6 +88,68 @@ def pool(where: Path, corpus: str, variants: dict[str, str]) -> None:
     (where / "runs.json").write_text(json.dumps(runs, ensure_ascii=False, indent=1), "utf-8")
 
 
+def extend(where: Path, corpus: str) -> None:
+    pooled = [json.loads(line) for line in (where / "pool.jsonl").open(encoding="utf-8")]
+    folder = relevance.CORPORA[corpus]
+    paras = paragraphs.load(folder)
+    by_key = {p.key: p for p in paras}
+    key_of = {(p.doc, p.text): p.key for p in paras}
+    rng = random.Random(SEED + 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = run.built_here(run.PRODUCT, folder, paras, Path(tmp))
+        with (where / "extend.jsonl").open("w", encoding="utf-8") as out:
+            for q in pooled:
+                have = {key_of[(c["doc"], c["text"])] for c in q["candidates"]}
+                new = [k for k in engine.search(q["query"], DEPTH) if k not in have]
+                if not new:
+                    continue
+                first = len(q["candidates"])
+                candidates = [{"id": f"{first + n:03d}", "doc": by_key[k].doc,
+                               "title": by_key[k].title, "section": by_key[k].section,
+                               "text": by_key[k].text} for n, k in enumerate(new)]
+                candidates += rng.sample(q["candidates"], min(len(new), len(q["candidates"])))
+                rng.shuffle(candidates)
+                out.write(json.dumps({"query": q["query"], "need": q["need"],
+                                      "candidates": candidates}, ensure_ascii=False) + "\n")
+
+
+def merge(where: Path) -> None:
+    """The new paragraphs of extend.jsonl and their grades into pool.jsonl and grades.jsonl;
+    prints how the new judge graded the paragraphs judged before."""
+    pooled = [json.loads(line) for line in (where / "pool.jsonl").open(encoding="utf-8")]
+    old, new = (_grades(where / name) for name in ("grades.jsonl", "extend-grades.jsonl"))
+    by_query = {q["query"]: q for q in pooled}
+    added, pairs = [], []
+    for line in (where / "extend.jsonl").open(encoding="utf-8"):
+        q = json.loads(line)
+        known = {c["id"] for c in by_query[q["query"]]["candidates"]}
+        for c in q["candidates"]:
+            grade = new.get((q["query"], c["id"]))
+            if grade is None:
+                raise SystemExit(f"no grade for {q['query']!r} candidate {c['id']}")
+            if c["id"] in known:
+                pairs.append((old[(q["query"], c["id"])], grade))
+            else:
+                by_query[q["query"]]["candidates"].append(c)
+                added.append({"query": q["query"], "id": c["id"], "grade": grade})
+    with (where / "pool.jsonl").open("w", encoding="utf-8") as out:
+        for q in pooled:
+            out.write(json.dumps(q, ensure_ascii=False) + "\n")
+    with (where / "grades.jsonl").open("a", encoding="utf-8") as out:
+        for g in added:
+            out.write(json.dumps(g, ensure_ascii=False) + "\n")
+    same = sum(a == b for a, b in pairs)
+    print(f"{len(added)} paragraphs added; on {len(pairs)} judged before, the new grades agree "
+          f"on {same} ({same / max(len(pairs), 1):.0%}), differ by 2 on "
+          f"{sum(abs(a - b) == 2 for a, b in pairs)}; mean old {sum(a for a, _ in pairs) / max(len(pairs), 1):.2f}, "
+          f"new {sum(b for _, b in pairs) / max(len(pairs), 1):.2f}")
+
+
+def _grades(path: Path) -> dict[tuple[str, str], int]:
+    lines = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    return {(g["query"], g["id"]): int(g["grade"]) for g in lines}
+
+
 def _fragment(text: str, others: list[str]) -> str:
     """The shortest prefix-anchored piece of ``text`` found in no other paragraph of its report."""
     plain = squeeze(text)
@@ -91,11 +163,7 @@ def _fragment(text: str, others: list[str]) -> str:
 
 def collect(where: Path, corpus: str) -> None:
     pooled = [json.loads(line) for line in (where / "pool.jsonl").open(encoding="utf-8")]
-    grades = {}
-    for line in (where / "grades.jsonl").open(encoding="utf-8"):
-        if line.strip():
-            g = json.loads(line)
-            grades[(g["query"], g["id"])] = int(g["grade"])
+    grades = _grades(where / "grades.jsonl")
     by_doc: dict[str, list[paragraphs.Para]] = {}
     for p in paragraphs.load(relevance.CORPORA[corpus]):
         by_doc.setdefault(p.doc, []).append(p)
@@ -131,10 +199,16 @@ def collect(where: Path, corpus: str) -> None:
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if len(args) < 2 or args[0] not in SETS or args[1] not in ("pool", "collect") or (
-            args[1] == "collect" and len(args) > 2) or not all("=" in a for a in args[2:]):
-        raise SystemExit(f"usage: pool.py {{{','.join(SETS)}}} {{pool [NAME=CONFIG ...],collect}}")
+    steps = ("pool", "extend", "merge", "collect")
+    if len(args) < 2 or args[0] not in SETS or args[1] not in steps or (
+            args[1] != "pool" and len(args) > 2) or not all("=" in a for a in args[2:]):
+        raise SystemExit(f"usage: pool.py {{{','.join(SETS)}}} "
+                         "{pool [NAME=CONFIG ...],extend,merge,collect}")
     if args[1] == "pool":
         pool(HERE / args[0], SETS[args[0]], dict(a.split("=", 1) for a in args[2:]))
+    elif args[1] == "extend":
+        extend(HERE / args[0], SETS[args[0]])
+    elif args[1] == "merge":
+        merge(HERE / args[0])
     else:
         collect(HERE / args[0], SETS[args[0]])
