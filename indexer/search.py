@@ -20,13 +20,14 @@ from .analysis import TOKEN_RE, normalize, squeeze, word_terms
 from .config import Settings
 from .errors import DocumentNotFoundError, QueryError
 from .highlight import find_spans, snippet
-from .matching import Evaluator, grade, intersect, should_match
+from .matching import Evaluator, Matches, grade, intersect, should_match
 from .query import Clause, ParsedQuery, QueryPlan, parse_query, shown, synonym_map
 from .ranking import (
     BM25_B,
     BM25_K1,
     COMMON_LEAST,
     COMMON_SHARE,
+    COMMON_WEIGHT,
     FEEDBACK_DOCS,
     FEW_MATCHES,
     PARTIAL_GRADES,
@@ -340,6 +341,8 @@ class IndexReader:
             sizes = [self._weighed_size(plan.spelled(q), len(g), within)
                      for q, g in zip(loose, graded, strict=True)] if len(loose) > 1 else []
         common = self._common(sizes, allow) if strict is None and sizes else []
+        graded = [Matches(g.ids, g.scores * COMMON_WEIGHT) if c else g
+                  for g, c in zip(graded, common or [False] * len(graded), strict=True)]
         matches, counts, wanted, held = grade(graded, strict, self._searcher.doc_count_all(),
                                               common, sizes)
         if plan.words:  # title words raise what matches already (AndMaybe)

@@ -428,6 +428,27 @@ def test_a_common_word_only_ranks_when_the_query_has_a_rarer_one(tmp_path, monke
         reader.close()
 
 
+ABOUT = "农村集体经济收入增长，村级集体收入稳定，集体资产管理规范，产业项目落地。"
+REPEATS = "发展农村集体经济，农村道路、农村供水、农村电网、农村学校、农村卫生室全面改善。"
+
+
+def test_a_common_word_said_again_and_again_counts_less(tmp_path, monkeypatch):
+    """The paragraph about 集体经济 ranks above one that names it once among six 农村: the
+    common word's score counts ranking.COMMON_WEIGHT (at full weight the repeats won)."""
+    monkeypatch.setattr(search, "COMMON_LEAST", 5)  # 农村 in 10 of 50 paragraphs: common
+    monkeypatch.setattr(search, "COMMON_SHARE", 0.1)
+    settings = indexed(tmp_path, county_report(
+        "第{n}项工作按计划完成年度任务。", 40, *(f"第{i}个农村修通了公路。" for i in range(8)),
+        REPEATS, ABOUT))
+    reader = IndexReader(settings)
+    try:
+        page = reader.search("农村 集体经济")
+        assert page.optional == ["农村"] and page.total == 2
+        assert texts(page)[:2] == [squeeze(ABOUT), squeeze(REPEATS)]
+    finally:
+        reader.close()
+
+
 THESAURUS_REPORT = county_report(
     "第{n}项文化工作按计划推进。", 10,
     "推进非遗保护传承，组织传统技艺展演，开展文化进万家活动，举办购物节，完善公共文化服务体系，"
