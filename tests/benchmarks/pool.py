@@ -132,6 +132,8 @@ def merge(where: Path) -> None:
             else:
                 by_query[q["query"]]["candidates"].append(c)
                 added.append({"query": q["query"], "id": c["id"], "grade": grade})
+    if not added:  # every paragraph is in the pool already: merged before
+        raise SystemExit(f"nothing to merge: {where / 'extend.jsonl'} is in the pool already")
     with (where / "pool.jsonl").open("w", encoding="utf-8") as out:
         for q in pooled:
             out.write(json.dumps(q, ensure_ascii=False) + "\n")
