@@ -39,7 +39,7 @@ RELAXED_GRADES = 2
 # paragraph on 知识分子政策 need not say 落实 to rank with those that do.
 COMMON_SHARE = 0.03
 COMMON_LEAST = 100  # paragraphs: in a small index, no word is common enough to drop
-# ... and its score counts this much: with K1 2.0 a paragraph naming 农村 eight times outranked
+# ... and its score counts this much: with K1 2.0 a paragraph naming 农村 six times outranked
 # the ones about 集体经济 in 农村 集体经济 收入. Tuning sets +0.003 to +0.008 but tune5 -0.002;
 # 21 queries up, 10 down (体育 赛事 消费 +0.14, 企业 承包 经营 -0.10).
 COMMON_WEIGHT = 0.5

@@ -89,6 +89,7 @@ def pool(where: Path, corpus: str, variants: dict[str, str]) -> None:
 
 
 def extend(where: Path, corpus: str) -> None:
+    """extend.jsonl: per query, today's product's unjudged top DEPTH among as many judged."""
     pooled = [json.loads(line) for line in (where / "pool.jsonl").open(encoding="utf-8")]
     folder = relevance.CORPORA[corpus]
     paras = paragraphs.load(folder)
