@@ -341,8 +341,9 @@ class IndexReader:
             sizes = [self._weighed_size(plan.spelled(q), len(g), within)
                      for q, g in zip(loose, graded, strict=True)] if len(loose) > 1 else []
         common = self._common(sizes, allow) if strict is None and sizes else []
-        graded = [Matches(g.ids, g.scores * COMMON_WEIGHT) if c else g
-                  for g, c in zip(graded, common or [False] * len(graded), strict=True)]
+        if any(common):
+            graded = [Matches(g.ids, g.scores * COMMON_WEIGHT) if c else g
+                      for g, c in zip(graded, common, strict=True)]
         matches, counts, wanted, held = grade(graded, strict, self._searcher.doc_count_all(),
                                               common, sizes)
         if plan.words:  # title words raise what matches already (AndMaybe)
